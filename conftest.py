@@ -1,0 +1,128 @@
+"""Shared fixtures: fixed personas (STYLE.md habit 8) and API clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from roots.customers.models import ChannelType, Contact, Customer, Outlet
+from roots.customers.tests.factories import ContactFactory, CustomerFactory, OutletFactory
+from roots.org.models import Branch, Role, User
+from roots.org.tests.factories import BranchFactory, ProvinceFactory, SupplierFactory, UserFactory
+from roots.procurement.models import Supplier
+
+PASSWORD = "pass-word-123"
+
+
+@dataclass
+class Personas:
+    """Two branches (A, B); in A two account managers, in B one; three customers, each
+    with an outlet and a contact; a user at customers A1 and B1; a supplier and its user."""
+
+    branch_a: Branch
+    branch_b: Branch
+    hq: User
+    bm_a: User
+    bm_b: User
+    am_a: User
+    am_a2: User
+    am_b: User
+    pm: User
+    agent: User
+    engineer: User
+    cust_a1: Customer
+    cust_a2: Customer
+    cust_b1: Customer
+    cu_a1: User
+    cu_b1: User
+    supplier: Supplier
+    su: User
+    outlet_a1: Outlet
+    outlet_a2: Outlet
+    outlet_b1: Outlet
+    contact_a1: Contact
+    contact_a2: Contact
+    contact_b1: Contact
+
+    def all_users(self) -> dict[str, User]:
+        return {name: value for name, value in vars(self).items() if isinstance(value, User)}
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    shandong = ProvinceFactory(code="370000", name="山东省", short_name="山东", name_en="Shandong")
+    beijing = ProvinceFactory(code="110000", name="北京市", short_name="北京", name_en="Beijing")
+    branch_a = BranchFactory(code="BA", name="青岛工贸", province=shandong, city="青岛")
+    branch_b = BranchFactory(code="BB", name="北京工贸", province=beijing, city="北京")
+
+    def user(username: str, role: str, **extra: object) -> User:
+        return UserFactory(username=username, role=role, full_name=username, **extra)
+
+    am_a = user("am_a", Role.ACCOUNT_MANAGER, branch=branch_a)
+    am_a2 = user("am_a2", Role.ACCOUNT_MANAGER, branch=branch_a)
+    am_b = user("am_b", Role.ACCOUNT_MANAGER, branch=branch_b)
+    cust_a1 = CustomerFactory(
+        code="C100001",
+        name="国美电器青岛有限公司",
+        channel_type=ChannelType.MULTINATIONAL_CHAIN,
+        branch=branch_a,
+        account_manager=am_a,
+    )
+    cust_a2 = CustomerFactory(
+        code="C100002",
+        name="利群商厦",
+        channel_type=ChannelType.DEPARTMENT_STORE,
+        branch=branch_a,
+        account_manager=am_a2,
+    )
+    cust_b1 = CustomerFactory(
+        code="C100003",
+        name="大中电器",
+        channel_type=ChannelType.LOCAL_CHAIN,
+        branch=branch_b,
+        account_manager=am_b,
+    )
+    supplier = SupplierFactory(code="P00001", name="青岛压缩机厂")
+    return Personas(
+        branch_a=branch_a,
+        branch_b=branch_b,
+        hq=user("hq", Role.HQ_ADMIN),
+        bm_a=user("bm_a", Role.BRANCH_MANAGER, branch=branch_a),
+        bm_b=user("bm_b", Role.BRANCH_MANAGER, branch=branch_b),
+        am_a=am_a,
+        am_a2=am_a2,
+        am_b=am_b,
+        pm=user("pm", Role.PRODUCT_MANAGER),
+        agent=user("agent", Role.CALL_AGENT),
+        engineer=user("engineer", Role.ENGINEER, branch=branch_a),
+        cust_a1=cust_a1,
+        cust_a2=cust_a2,
+        cust_b1=cust_b1,
+        cu_a1=user("cu_a1", Role.CUSTOMER_USER, customer=cust_a1),
+        cu_b1=user("cu_b1", Role.CUSTOMER_USER, customer=cust_b1),
+        supplier=supplier,
+        su=user("su", Role.SUPPLIER_USER, supplier=supplier),
+        outlet_a1=OutletFactory(code="S1000001", customer=cust_a1, province=shandong),
+        outlet_a2=OutletFactory(code="S1000002", customer=cust_a2, province=shandong),
+        outlet_b1=OutletFactory(code="S1000003", customer=cust_b1, province=beijing),
+        contact_a1=ContactFactory(customer=cust_a1, name="张伟"),
+        contact_a2=ContactFactory(customer=cust_a2, name="李娜"),
+        contact_b1=ContactFactory(customer=cust_b1, name="王芳"),
+    )
+
+
+@pytest.fixture
+def api() -> ApiClients:
+    return ApiClients()
+
+
+class ApiClients:
+    """`api.as_(user)` gives an APIClient authenticated as that user."""
+
+    def as_(self, user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client

@@ -1,0 +1,20 @@
+"""The HTTP API under /api/v1/: one router for every app's viewsets."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from roots.customers.api import ContactViewSet, CustomerViewSet, OutletViewSet
+from roots.org.api import BranchViewSet, MeView, TokenView
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("branches", BranchViewSet, basename="branch")
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("outlets", OutletViewSet, basename="outlet")
+router.register("contacts", ContactViewSet, basename="contact")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,162 @@
+"""Forms of the customer master. They only parse input; the services validate and save, and
+their errors are shown inline on the same form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from roots.customers import policies
+from roots.customers.models import Contact, Customer, Outlet
+from roots.org.models import Branch, Role, User
+
+CUSTOMER_FIELDS = [
+    "name",
+    "name_en",
+    "channel_type",
+    "branch",
+    "account_manager",
+    "is_key_account",
+    "tier",
+    "priority",
+    "credit_limit",
+    "status",
+    "legal_representative",
+    "tax_id",
+    "registered_capital",
+    "founded_year",
+    "joined_on",
+    "employees",
+    "store_count",
+    "annual_revenue",
+    "credit_rating",
+    "payment_terms",
+    "sales_area",
+    "brands_carried",
+    "main_competitors",
+    "organisation",
+    "marketing_model",
+    "price_system",
+    "product_structure",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "notes",
+]
+
+
+class ServiceErrorsMixin:
+    """Copy a service's ValidationError onto the form's fields (inline errors)."""
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                target = field if field in self.fields else None  # type: ignore[attr-defined]
+                for error in errors:
+                    self.add_error(target, error)  # type: ignore[attr-defined]
+        else:
+            for error in exc.messages:
+                self.add_error(None, error)  # type: ignore[attr-defined]
+
+
+class CustomerForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_FIELDS
+        widgets = {
+            "joined_on": forms.DateInput(attrs={"type": "date"}),
+            "organisation": forms.Textarea(attrs={"rows": 2}),
+            "marketing_model": forms.Textarea(attrs={"rows": 2}),
+            "price_system": forms.Textarea(attrs={"rows": 2}),
+            "product_structure": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Fields the role may not set are not shown at all.
+        forbidden = set(policies.forbidden_customer_fields(user))
+        if user.role == Role.ACCOUNT_MANAGER and self.instance.pk is None:
+            forbidden |= {"branch", "account_manager"}
+        if user.role == Role.BRANCH_MANAGER:
+            forbidden |= {"branch"}
+        for name in forbidden:
+            self.fields.pop(name, None)
+        if "branch" in self.fields:
+            self.fields["branch"].queryset = Branch.objects.filter(is_active=True)
+        if "account_manager" in self.fields:
+            managers = User.objects.filter(role=Role.ACCOUNT_MANAGER, is_active=True)
+            branch = self.instance.branch if self.instance.branch_id else user.branch
+            if user.role == Role.BRANCH_MANAGER or (branch and user.role != Role.HQ_ADMIN):
+                managers = managers.filter(branch=branch)
+            self.fields["account_manager"].queryset = managers
+
+    def _post_clean(self) -> None:
+        # Model validation runs in the service, on the whole record, in its transaction.
+        pass
+
+    def changed_values(self) -> dict[str, Any]:
+        """The submitted values (all of them on create, the changed ones on edit)."""
+        if self.instance.pk is None:
+            return dict(self.cleaned_data)
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class OutletForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Outlet
+        fields = [
+            "name",
+            "format",
+            "province",
+            "city",
+            "address",
+            "latitude",
+            "longitude",
+            "floor_area",
+            "opened_on",
+            "is_active",
+        ]
+        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"})}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class ContactForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "name_en",
+            "nickname",
+            "gender",
+            "title",
+            "department",
+            "is_decision_maker",
+            "is_primary",
+            "phone",
+            "mobile",
+            "email",
+            "birthday",
+            "birthplace",
+            "education",
+            "personality",
+            "hobbies",
+            "preferences",
+            "taboos",
+            "anniversaries",
+            "family",
+            "notes",
+        ]
+        widgets = {
+            "birthday": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def _post_clean(self) -> None:
+        pass

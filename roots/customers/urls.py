@@ -1,0 +1,11 @@
+from django.urls import path
+
+from roots.customers import views
+
+urlpatterns = [
+    path("", views.customer_list, name="customer-list"),
+    path("new/", views.customer_create, name="customer-create"),
+    path("similar/", views.customer_similar, name="customer-similar"),
+    path("<str:code>/", views.customer_detail, name="customer-detail"),
+    path("<str:code>/edit/", views.customer_edit, name="customer-edit"),
+]

@@ -1,0 +1,163 @@
+"""API of the organisation: token login, `me`, branches and provinces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.exceptions import AxesBackendPermissionDenied
+from django.contrib.auth import authenticate, user_login_failed
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from roots.core.api import ErrorSerializer, RetrieveWithETagMixin, ScopedModelViewSet
+from roots.org import otp
+from roots.org.filters import BranchFilter
+from roots.org.models import Branch, Province, User
+
+
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = "Too many failed logins; try again later."
+    default_code = "locked_out"
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    otp = serializers.RegexField(
+        r"^\d{6,8}$", required=False, help_text="The 6-digit code, once TOTP is enrolled."
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenThrottle(AnonRateThrottle):
+    rate = "60/minute"
+
+
+class TokenView(APIView):
+    """Exchange a username and password (and a TOTP code once enrolled) for an API token."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        credentials = {"username": data["username"], "password": data["password"]}
+        try:
+            user = authenticate(request=request._request, **credentials)
+        except AxesBackendPermissionDenied as exc:
+            raise LockedOut(_("Too many failed logins; try again later.")) from exc
+        if getattr(request._request, "axes_locked_out", False):
+            raise LockedOut(_("Too many failed logins; try again later."))
+        if user is None or not user.is_active:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Unable to log in with the given credentials.")]}
+            )
+        if otp.has_device(user):
+            code = data.get("otp")
+            if not code:
+                raise exceptions.ValidationError(
+                    {"otp": [_("Enter the code from your authenticator app.")]}
+                )
+            if not otp.verify(user, code):
+                user_login_failed.send(
+                    sender=__name__,
+                    credentials={"username": user.username},
+                    request=request._request,
+                )
+                raise exceptions.ValidationError({"otp": [_("The code is not valid.")]})
+        elif otp.is_required(user):
+            raise exceptions.PermissionDenied(
+                _("Your role requires two-factor authentication: enrol in the web interface first.")
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeSerializer(serializers.ModelSerializer):
+    branch = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    customer = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    supplier = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    two_factor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "full_name",
+            "email",
+            "role",
+            "branch",
+            "customer",
+            "supplier",
+            "language",
+            "two_factor",
+        ]
+
+    def get_two_factor(self, user: User) -> bool:
+        return otp.has_device(user)
+
+
+class MeView(APIView):
+    """The caller: username, role, and the branch, customer or supplier they belong to."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+
+class ProvinceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Province
+        fields = ["code", "name", "short_name", "name_en", "region", "latitude", "longitude"]
+
+
+class BranchSerializer(serializers.ModelSerializer):
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    province_name = serializers.CharField(source="province.name", read_only=True)
+
+    class Meta:
+        model = Branch
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "province",
+            "province_name",
+            "city",
+            "address",
+            "phone",
+            "is_active",
+        ]
+
+
+class BranchViewSet(RetrieveWithETagMixin, mixins.ListModelMixin, ScopedModelViewSet):
+    """The 42 regional trade companies (read-only reference data)."""
+
+    model = Branch
+    serializer_class = BranchSerializer
+    lookup_field = "code"
+    filterset_class = BranchFilter
+    ordering_fields = ["code", "name"]
+
+    def get_base_queryset(self) -> Any:
+        return Branch.objects.select_related("province")

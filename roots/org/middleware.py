@@ -1,0 +1,48 @@
+"""Two-factor enforcement for the browser: a user with a confirmed TOTP device must enter a
+code once per session; a user whose role requires two-factor must enrol first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from roots.org import otp
+
+EXEMPT_PREFIXES = ("/static/", "/i18n/", "/jsi18n/", "/favicon.ico")
+EXEMPT_PATHS = frozenset(
+    {
+        "/account/login/",
+        "/account/logout/",
+        "/account/language/",
+        "/account/two-factor/",
+        "/account/two-factor/verify/",
+    }
+)
+
+
+class OTPRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and request.path not in EXEMPT_PATHS
+            and not user.is_verified()  # type: ignore[union-attr]
+            and "HTTP_AUTHORIZATION" not in request.META
+        ):
+            has_device = otp.has_device(user)  # type: ignore[arg-type]
+            if has_device or otp.is_required(user):  # type: ignore[arg-type]
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"detail": _("Two-factor verification required."), "errors": {}},
+                        status=403,
+                    )
+                return redirect("otp-verify" if has_device else "otp-setup")
+        return self.get_response(request)

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from roots.procurement.models import Supplier
+
+
+@admin.register(Supplier)
+class SupplierAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "category", "province", "is_active"]
+    search_fields = ["code", "name"]
+    list_filter = ["is_active"]

@@ -1,0 +1,20 @@
+"""URL map: staff UI, portal, admin, API and its documentation."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from roots.org import views as org_views
+
+urlpatterns = [
+    path("", include("roots.org.urls")),
+    path("dashboard/", org_views.dashboard, name="dashboard"),
+    path("customers/", include("roots.customers.urls")),
+    path("portal/", include("roots.portal.urls")),
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", include("roots.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
