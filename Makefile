@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 APT_PACKAGES := chromium fonts-noto-cjk poppler-utils gettext
 VENDOR := roots/static/vendor
 
-.PHONY: help run serve setup venv assets apt messages migrate test test-sqlite test-postgres \
+.PHONY: help run serve setup deps venv assets apt apt-run apt-install messages migrate test test-sqlite test-postgres \
         test-e2e lint fmt bench clean
 
 help:
@@ -41,7 +41,13 @@ assets: node_modules/.package-lock.json
 	sed -i -E 's#src:url\("\./fonts/tabler-icons\.woff2[^"]*"\) format\("woff2"\)[^;}]*#src:url("./fonts/tabler-icons.woff2") format("woff2")#' $(VENDOR)/icons/tabler-icons.min.css
 
 apt:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+apt-run:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="gettext"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -51,7 +57,9 @@ apt:
 messages:
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
-setup: venv assets messages
+deps: venv assets messages
+
+setup: apt-run deps
 	$(MANAGE) migrate --noinput -v 0
 
 run: setup
@@ -63,7 +71,7 @@ run: setup
 # --- tests ----------------------------------------------------------------------------------
 PYTEST := .venv/bin/pytest -n 2 --dist loadfile
 
-test: apt setup
+test: apt deps
 	$(MAKE) lint
 	$(MAKE) test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) test-postgres; \

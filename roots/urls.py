@@ -11,10 +11,13 @@ urlpatterns = [
     path("", include("roots.org.urls")),
     path("dashboard/", org_views.dashboard, name="dashboard"),
     path("customers/", include("roots.customers.urls")),
+    path("", include("roots.customers.record_urls")),
     path("portal/", include("roots.portal.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("api/v1/", include("roots.api_urls")),
+    # Namespaced: the router's names (customer-list, customer-detail ...) would otherwise
+    # shadow the browser UI's names of the same records.
+    path("api/v1/", include(("roots.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

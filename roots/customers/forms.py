@@ -62,12 +62,21 @@ class ServiceErrorsMixin:
                 self.add_error(None, error)  # type: ignore[attr-defined]
 
 
+class HttpsURLField(forms.URLField):
+    """A web address typed without a scheme is taken as https:// (Django 6's default)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 class CustomerForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = CUSTOMER_FIELDS
+        field_classes = {"website": HttpsURLField}
         widgets = {
-            "joined_on": forms.DateInput(attrs={"type": "date"}),
+            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "organisation": forms.Textarea(attrs={"rows": 2}),
             "marketing_model": forms.Textarea(attrs={"rows": 2}),
             "price_system": forms.Textarea(attrs={"rows": 2}),
@@ -121,7 +130,7 @@ class OutletForm(ServiceErrorsMixin, forms.ModelForm):
             "opened_on",
             "is_active",
         ]
-        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def _post_clean(self) -> None:
         pass
@@ -154,7 +163,7 @@ class ContactForm(ServiceErrorsMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "birthday": forms.DateInput(attrs={"type": "date"}),
+            "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 

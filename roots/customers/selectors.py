@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from rapidfuzz import fuzz, process, utils
 
-from roots.customers.models import Contact, Customer, Outlet
-
-if TYPE_CHECKING:
-    from roots.org.models import User
+from roots.customers.models import ChannelType, Contact, Customer, Outlet, Priority, Tier
+from roots.org.models import Branch, Role, User
 
 # Words that every company name carries; they make unrelated names look alike.
 _COMMON_WORDS = ("有限责任公司", "股份有限公司", "有限公司", "集团", "公司", "商贸", "电器", "家电")
@@ -86,3 +83,111 @@ def customer_similar(
         key=lambda pair: -pair[1],
     )[:limit]
     return SimilarCustomers(visible=visible, hidden_count=len(scores) - len(visible_ids))
+
+
+# --- dashboard ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CountItem:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ProvinceCount:
+    short_name: str
+    name: str
+    name_en: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CustomerDashboardStats:
+    """What the staff dashboard shows about the customers in the user's scope."""
+
+    total: int
+    key_accounts: int
+    by_channel: list[CountItem]
+    by_tier: list[CountItem]
+    by_priority: list[CountItem]
+    outlets_total: int
+    outlets_by_province: list[ProvinceCount]
+    recent: list[Customer]
+
+
+def customer_dashboard_stats(*, user: User, recent: int = 8) -> CustomerDashboardStats:
+    """Counts by channel type, tier, priority and key account (one grouped query), active
+    outlets per province for the map (one grouped query) and the recently changed customers."""
+    customers = Customer.objects.visible_to(user)
+    groups = list(
+        customers.order_by()
+        .values("channel_type", "tier", "priority", "is_key_account")
+        .annotate(n=Count("pk"))
+    )
+    channel: dict[str, int] = {}
+    tier: dict[str, int] = {}
+    priority: dict[str, int] = {}
+    key_accounts = 0
+    for row in groups:
+        channel[row["channel_type"]] = channel.get(row["channel_type"], 0) + row["n"]
+        tier[row["tier"]] = tier.get(row["tier"], 0) + row["n"]
+        priority[row["priority"]] = priority.get(row["priority"], 0) + row["n"]
+        if row["is_key_account"]:
+            key_accounts += row["n"]
+    provinces = [
+        ProvinceCount(
+            short_name=row["province__short_name"],
+            name=row["province__name"],
+            name_en=row["province__name_en"],
+            count=row["n"],
+        )
+        for row in Outlet.objects.visible_to(user)
+        .filter(is_active=True)
+        .order_by()
+        .values("province__short_name", "province__name", "province__name_en")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    ]
+    return CustomerDashboardStats(
+        total=sum(channel.values()),
+        key_accounts=key_accounts,
+        by_channel=[CountItem(c.value, str(c.label), channel.get(c.value, 0)) for c in ChannelType],
+        by_tier=[CountItem(t.value, str(t.label), tier.get(t.value, 0)) for t in Tier],
+        by_priority=[CountItem(p.value, str(p.label), priority.get(p.value, 0)) for p in Priority],
+        outlets_total=sum(p.count for p in provinces),
+        outlets_by_province=provinces,
+        recent=list(
+            customers.select_related("branch", "account_manager").order_by("-updated_at", "-pk")[
+                :recent
+            ]
+        ),
+    )
+
+
+# --- list filters ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CustomerFilterChoices:
+    """Options of the list's branch and account-manager filters; empty when the user's scope
+    has only one of them (an account manager's own customers)."""
+
+    branches: list[Branch]
+    account_managers: list[User]
+
+
+def customer_filter_choices(*, user: User) -> CustomerFilterChoices:
+    if user.role in (Role.HQ_ADMIN, Role.PRODUCT_MANAGER):
+        branches = list(Branch.objects.visible_to(user).filter(is_active=True).only("code", "name"))
+        managers = User.objects.filter(role=Role.ACCOUNT_MANAGER, is_active=True)
+    elif user.role == Role.BRANCH_MANAGER and user.branch_id:
+        branches = []
+        managers = User.objects.filter(
+            role=Role.ACCOUNT_MANAGER, is_active=True, branch_id=user.branch_id
+        )
+    else:
+        return CustomerFilterChoices(branches=[], account_managers=[])
+    return CustomerFilterChoices(
+        branches=branches,
+        account_managers=list(
+            managers.select_related(None).only("username", "full_name").order_by("username")
+        ),
+    )

@@ -15,11 +15,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from roots.customers.policies import can_create_customer
+from roots.customers.selectors import customer_dashboard_stats
 from roots.org import otp, services
 from roots.org.forms import LoginForm, OTPCodeForm
 from roots.org.models import Role, User
@@ -67,7 +70,8 @@ class LoginView(auth_views.LoginView):
 
 def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any):
     """django-axes calls this when a username/IP pair is locked out."""
-    return render(request, "org/locked_out.html", status=429)
+    minutes = max(1, round(float(settings.AXES_COOLOFF_TIME or 0) * 60))
+    return render(request, "org/locked_out.html", {"cooloff_minutes": minutes}, status=429)
 
 
 @require_POST
@@ -85,8 +89,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:
-    svg = segno.make(device.config_url, micro=False).svg_inline(scale=5)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    # A data URI needs a standalone SVG (with its namespace), not the inline-HTML flavour.
+    return segno.make(device.config_url, micro=False).svg_data_uri(scale=5, border=2)
 
 
 @login_required
@@ -159,6 +163,62 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Roles whose work starts from channel customers; the others get a personal dashboard.
+CUSTOMER_DASHBOARD_ROLES = frozenset(
+    {Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER, Role.PRODUCT_MANAGER}
+)
+TIER_COLOURS = {"vip": "#ae3ec9", "major": "#206bc4", "ordinary": "#74b816", "small": "#adb5bd"}
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "org/dashboard.html", {})
+    """The staff home: the customers in the user's scope by channel type and tier, key
+    accounts, outlets per province on the China map, and recently changed customers."""
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_portal_user:
+        return redirect("portal-home")
+    if user.role not in CUSTOMER_DASHBOARD_ROLES:
+        return render(
+            request,
+            "org/dashboard.html",
+            {"stats": None, "two_factor": otp.has_device(user)},
+        )
+    stats = customer_dashboard_stats(user=user)
+    english = get_language() != "zh-hans"
+    charts = {
+        "channel": {
+            "title": _("Customers by channel type"),
+            "items": [{"name": c.label, "value": c.count} for c in stats.by_channel],
+        },
+        "tier": {
+            "title": _("Customers by value tier"),
+            "items": [
+                {"name": t.label, "value": t.count, "color": TIER_COLOURS.get(t.key)}
+                for t in stats.by_tier
+            ],
+        },
+        "provinces": {
+            "title": _("Active outlets"),
+            "high": _("More"),
+            "low": _("Fewer"),
+            "items": [
+                {
+                    "name": p.short_name,
+                    "value": p.count,
+                    "label": (p.name_en or p.name) if english else p.name,
+                }
+                for p in stats.outlets_by_province
+            ],
+        },
+    }
+    return render(
+        request,
+        "org/dashboard.html",
+        {
+            "stats": stats,
+            "charts": charts,
+            "top_provinces": stats.outlets_by_province[:5],
+            "english": english,
+            "can_create": can_create_customer(user),
+        },
+    )

@@ -1,0 +1,165 @@
+"""Contacts: their page (with history), forms and deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from roots.core.exceptions import PreconditionFailedError
+from roots.core.selectors import history_entries
+from roots.customers import policies, selectors, services
+from roots.customers.forms import ContactForm
+from roots.customers.models import Contact
+from roots.customers.views.common import (
+    changed_values,
+    editable_customer,
+    posted_version,
+    request_user,
+    sectioned,
+)
+
+CONTACT_SECTIONS: list[tuple[str, Any, list[str]]] = [
+    (
+        "basics",
+        gettext_lazy("Basics"),
+        [
+            "name",
+            "name_en",
+            "nickname",
+            "gender",
+            "title",
+            "department",
+            "is_decision_maker",
+            "is_primary",
+        ],
+    ),
+    ("contact", gettext_lazy("Contact information"), ["phone", "mobile", "email"]),
+    (
+        "personal",
+        gettext_lazy("Personal profile"),
+        [
+            "birthday",
+            "birthplace",
+            "education",
+            "personality",
+            "hobbies",
+            "preferences",
+            "taboos",
+            "anniversaries",
+            "family",
+            "notes",
+        ],
+    ),
+]
+
+
+# --- contacts --------------------------------------------------------------------------------
+@login_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    contact = get_object_or_404(selectors.contact_list(user=user), pk=pk)
+    return render(
+        request,
+        "customers/contact_detail.html",
+        {
+            "contact": contact,
+            "history": history_entries(instance=contact),
+            "can_edit": policies.can_edit_customer(user, contact.customer),
+        },
+    )
+
+
+@login_required
+def contact_create(request: HttpRequest, code: str) -> HttpResponse:
+    user = request_user(request)
+    customer = editable_customer(request, code)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_create(
+                user=user, data={**form.cleaned_data, "customer": customer}
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Contact “%(name)s” added.") % {"name": contact.name})
+            return redirect("contact-detail", pk=contact.pk)
+    return render(
+        request,
+        "customers/contact_form.html",
+        {
+            "form": form,
+            "sections": sectioned(form, CONTACT_SECTIONS),
+            "customer": customer,
+            "contact": None,
+        },
+    )
+
+
+@login_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    contact = get_object_or_404(selectors.contact_list(user=user), pk=pk)
+    if not policies.can_edit_customer(user, contact.customer):
+        raise PermissionDenied(_("You may not change this customer's records."))
+    form = ContactForm(request.POST or None, instance=contact)
+    version, conflict = contact.version, False
+    if request.method == "POST":
+        version = posted_version(request) or contact.version
+        if form.is_valid():
+            data = changed_values(form)
+            if not data:
+                messages.info(request, _("Nothing was changed."))
+                return redirect("contact-detail", pk=contact.pk)
+            try:
+                services.contact_update(
+                    user=user, contact=contact, data=data, expected_version=version
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            except PreconditionFailedError as exc:
+                conflict = True
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Contact “%(name)s” saved.") % {"name": contact.name})
+                return redirect("contact-detail", pk=contact.pk)
+    return render(
+        request,
+        "customers/contact_form.html",
+        {
+            "form": form,
+            "sections": sectioned(form, CONTACT_SECTIONS),
+            "customer": contact.customer,
+            "contact": contact,
+            "version": version,
+            "reload_url": reverse("contact-edit", args=[contact.pk]) if conflict else None,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@login_required
+@require_POST
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    contact: Contact = get_object_or_404(selectors.contact_list(user=user), pk=pk)
+    if not policies.can_edit_customer(user, contact.customer):
+        raise PermissionDenied(_("You may not change this customer's records."))
+    try:
+        services.contact_delete(
+            user=user, contact=contact, expected_version=posted_version(request)
+        )
+    except PreconditionFailedError as exc:
+        messages.error(request, str(exc))
+        return redirect("contact-detail", pk=contact.pk)
+    messages.success(request, _("Contact “%(name)s” deleted.") % {"name": contact.name})
+    return redirect(reverse("customer-detail", args=[contact.customer.code]) + "#contacts")

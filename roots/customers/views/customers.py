@@ -1,0 +1,357 @@
+"""Customers: the list (htmx live search, filters, sorting), the XLSX export, the forms
+with their duplicate warning, and the customer 360 page."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import xlsxwriter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from roots.core.exceptions import PreconditionFailedError
+from roots.core.selectors import history_entries
+from roots.customers import policies, selectors, services
+from roots.customers.filters import CustomerFilter
+from roots.customers.forms import CustomerForm
+from roots.customers.models import Customer, Priority, Tier
+from roots.customers.views.common import (
+    posted_version,
+    request_user,
+    sectioned,
+)
+from roots.org.models import User
+
+PAGE_SIZE = 25
+OUTLETS_ON_DETAIL = 100
+
+CUSTOMER_SECTIONS: list[tuple[str, Any, list[str]]] = [
+    ("basics", gettext_lazy("Basics"), ["name", "name_en", "channel_type", "status"]),
+    (
+        "ownership",
+        gettext_lazy("Ownership & credit"),
+        [
+            "branch",
+            "account_manager",
+            "is_key_account",
+            "tier",
+            "priority",
+            "credit_limit",
+            "credit_rating",
+            "payment_terms",
+        ],
+    ),
+    (
+        "profile",
+        gettext_lazy("Profile"),
+        [
+            "legal_representative",
+            "tax_id",
+            "registered_capital",
+            "founded_year",
+            "joined_on",
+            "employees",
+            "store_count",
+            "annual_revenue",
+            "sales_area",
+            "brands_carried",
+            "main_competitors",
+            "organisation",
+            "marketing_model",
+            "price_system",
+            "product_structure",
+            "notes",
+        ],
+    ),
+    ("contact", gettext_lazy("Contact information"), ["address", "phone", "email", "website"]),
+]
+_TIER_RANK = Case(
+    *[When(tier=t.value, then=Value(i)) for i, t in enumerate(Tier)], output_field=IntegerField()
+)
+_PRIORITY_RANK = Case(
+    *[When(priority=p.value, then=Value(i)) for i, p in enumerate(Priority)],
+    output_field=IntegerField(),
+)
+# ?sort= keys of the list (a leading "-" reverses) and what they order by.
+CUSTOMER_SORTS: dict[str, Any] = {
+    "code": "code",
+    "name": "name",
+    "channel_type": "channel_type",
+    "tier": _TIER_RANK,
+    "priority": _PRIORITY_RANK,
+    "credit_limit": "credit_limit",
+    "branch": "branch__code",
+    "account_manager": "account_manager__username",
+    "status": "status",
+    "updated_at": "updated_at",
+}
+
+
+# --- list and export -------------------------------------------------------------------------
+def _filtered_customers(request: HttpRequest) -> tuple[QuerySet[Customer], CustomerFilter, str]:
+    """The list's rows: scoped, searched (`q`), filtered (CustomerFilter) and sorted."""
+    user = request_user(request)
+    queryset = selectors.customer_list(user=user, search=request.GET.get("q"))
+    params = request.GET.copy()
+    params.pop("search", None)  # the list's search box is `q`
+    filterset = CustomerFilter(params, queryset=queryset, request=request)
+    sort = request.GET.get("sort") or "code"
+    key = sort.removeprefix("-")
+    if key not in CUSTOMER_SORTS:
+        sort, key = "code", "code"
+    order = CUSTOMER_SORTS[key]
+    if isinstance(order, str):
+        ordering: Any = f"-{order}" if sort.startswith("-") else order
+    else:
+        ordering = order.desc() if sort.startswith("-") else order.asc()
+    return filterset.qs.order_by(ordering, "code"), filterset, sort
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    """The customer list; an htmx request (live search, paging, sorting) gets the table only."""
+    user = request_user(request)
+    customers, filterset, sort = _filtered_customers(request)
+    paginator = Paginator(customers, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "filterset": filterset,
+        "sort": sort,
+        "q": request.GET.get("q", ""),
+        "choices": selectors.customer_filter_choices(user=user),
+        "can_create": policies.can_create_customer(user),
+        "filtered": any(
+            request.GET.get(name)
+            for name in ("q", *(n for n in filterset.filters if n != "search"))
+        ),
+    }
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        template = "customers/_customer_table.html"
+    else:
+        template = "customers/customer_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _label(field: str) -> str:
+    return str(getattr(Customer._meta.get_field(field), "verbose_name", field))
+
+
+@login_required
+def customer_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as an XLSX workbook (the same scope, search and filters)."""
+    customers, _filterset, _sort = _filtered_customers(request)
+    columns: list[tuple[str, Any, int]] = [
+        (_label("code"), lambda c: c.code, 11),
+        (_label("name"), lambda c: c.name, 32),
+        (_label("name_en"), lambda c: c.name_en, 28),
+        (_label("channel_type"), lambda c: c.get_channel_type_display(), 16),
+        (_label("branch"), lambda c: c.branch.name, 16),
+        (_label("account_manager"), lambda c: c.account_manager or "", 14),
+        (_label("tier"), lambda c: c.get_tier_display(), 10),
+        (_label("priority"), lambda c: c.priority, 8),
+        (_label("is_key_account"), lambda c: _("Yes") if c.is_key_account else _("No"), 8),
+        (_label("credit_limit"), lambda c: c.credit_limit, 16),
+        (_label("status"), lambda c: c.get_status_display(), 10),
+        (_label("phone"), lambda c: c.phone, 16),
+        (_label("address"), lambda c: c.address, 36),
+    ]
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    sheet = workbook.add_worksheet(_("Customers")[:31])
+    header = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+    money = workbook.add_format({"num_format": "#,##0.00"})
+    for col, (title, _getter, width) in enumerate(columns):
+        sheet.write_string(0, col, title, header)
+        sheet.set_column(col, col, width)
+    row = 0
+    for row, customer in enumerate(customers.iterator(chunk_size=2000), start=1):
+        for col, (_title, getter, _width) in enumerate(columns):
+            value = getter(customer)
+            if col == 9:
+                sheet.write_number(row, col, float(value), money)
+            else:
+                sheet.write_string(row, col, str(value or ""))
+    sheet.freeze_panes(1, 2)
+    sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
+    workbook.close()
+    filename = f"customers-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(
+        output.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- customer forms ---------------------------------------------------------------------------
+def _wire_duplicate_check(form: CustomerForm, *, user: User, exclude: str | None) -> None:
+    """Typing the name asks the server for similar customers (htmx), shown under the field.
+    Only staff who create customers get the check (it looks across every branch)."""
+    if "name" not in form.fields or not policies.can_create_customer(user):
+        return
+    # A form shown again after an error checks at once; a fresh one waits for typing.
+    trigger = "input changed delay:400ms" + (", load" if form.is_bound else "")
+    attrs = {
+        "hx-get": reverse("customer-similar"),
+        "hx-trigger": trigger,
+        "hx-target": "#similar-customers",
+        "hx-sync": "this:replace",
+        "autocomplete": "off",
+    }
+    if exclude:
+        attrs["hx-vals"] = json.dumps({"exclude": exclude})
+    form.fields["name"].widget.attrs.update(attrs)
+
+
+@login_required
+def customer_create(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if not policies.can_create_customer(user):
+        raise PermissionDenied(_("You may not create customers."))
+    form = CustomerForm(request.POST or None, user=user)
+    _wire_duplicate_check(form, user=user, exclude=None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_create(user=user, data=form.changed_values())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Customer “%(name)s” created.") % {"name": customer.name})
+            return redirect("customer-detail", code=customer.code)
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"form": form, "sections": sectioned(form, CUSTOMER_SECTIONS), "customer": None},
+    )
+
+
+@login_required
+def customer_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Edit a customer; the posted `version` detects an edit made meanwhile by someone else."""
+    user = request_user(request)
+    customer = get_object_or_404(selectors.customer_detail_queryset(user=user), code=code)
+    if not policies.can_edit_customer(user, customer):
+        raise PermissionDenied(_("You may not change this customer."))
+    form = CustomerForm(request.POST or None, instance=customer, user=user)
+    _wire_duplicate_check(form, user=user, exclude=customer.code)
+    version = customer.version
+    conflict = False
+    if request.method == "POST":
+        version = posted_version(request) or customer.version
+        if form.is_valid():
+            data = form.changed_values()
+            if not data:
+                messages.info(request, _("Nothing was changed."))
+                return redirect("customer-detail", code=customer.code)
+            try:
+                services.customer_update(
+                    user=user, customer=customer, data=data, expected_version=version
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            except PreconditionFailedError as exc:
+                conflict = True
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Customer “%(name)s” saved.") % {"name": customer.name})
+                return redirect("customer-detail", code=customer.code)
+    return render(
+        request,
+        "customers/customer_form.html",
+        {
+            "form": form,
+            "sections": sectioned(form, CUSTOMER_SECTIONS),
+            "customer": customer,
+            "version": version,
+            "reload_url": reverse("customer-edit", args=[customer.code]) if conflict else None,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@login_required
+def customer_similar(request: HttpRequest) -> HttpResponse:
+    """The duplicate warning under the name field: similar names in the user's scope (links)
+    and how many similar customers exist outside it."""
+    user = request_user(request)
+    if not policies.can_create_customer(user):
+        raise PermissionDenied
+    exclude = request.GET.get("exclude") or None
+    exclude_pk = None
+    if exclude:
+        exclude_pk = (
+            selectors.customer_list(user=user)
+            .filter(code=exclude)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    similar = selectors.customer_similar(
+        user=user, name=request.GET.get("name", "")[:200], exclude_pk=exclude_pk
+    )
+    return render(request, "customers/_similar.html", {"similar": similar})
+
+
+# --- customer 360 ------------------------------------------------------------------------------
+@login_required
+def customer_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The customer 360 page: header, then one tab per facet of the relationship."""
+    user = request_user(request)
+    customer = get_object_or_404(selectors.customer_detail_queryset(user=user), code=code)
+    outlets = list(
+        selectors.outlet_list(user=user)
+        .filter(customer=customer)
+        .order_by("code")[:OUTLETS_ON_DETAIL]
+    )
+    points = [
+        {
+            "name": row["code"],
+            "lng": float(row["longitude"] or 0),  # not null: filtered below
+            "lat": float(row["latitude"] or 0),
+            "label": f"{row['name']} · {row['city']}",
+        }
+        for row in selectors.outlet_list(user=user)
+        .filter(customer=customer, latitude__isnull=False, longitude__isnull=False)
+        .values("code", "name", "city", "longitude", "latitude")[:2000]
+    ]
+    contacts = list(selectors.contact_list(user=user).filter(customer=customer))
+    history = history_entries(instance=customer)
+    # Later capabilities (orders, sell-through, KPIs, tickets) add their tabs to this list.
+    tabs = [
+        {"key": "profile", "label": _("Profile"), "count": None},
+        {"key": "outlets", "label": _("Outlets"), "count": customer.outlet_count},  # type: ignore[attr-defined]
+        {"key": "contacts", "label": _("Contacts"), "count": len(contacts)},
+        {"key": "history", "label": _("History"), "count": len(history)},
+    ]
+    for tab in tabs:
+        tab["template"] = f"customers/tabs/_{tab['key']}.html"
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "outlets": outlets,
+            "outlet_points": {"title": _("Outlets"), "items": points},
+            "contacts": contacts,
+            "primary_contact": next((c for c in contacts if c.is_primary), None),
+            "history": history,
+            "tabs": tabs,
+            "can_edit": policies.can_edit_customer(user, customer),
+        },
+    )

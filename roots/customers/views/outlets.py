@@ -1,0 +1,133 @@
+"""Outlets: their page (with history and map) and forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from roots.core.exceptions import PreconditionFailedError
+from roots.core.selectors import history_entries
+from roots.customers import policies, selectors, services
+from roots.customers.forms import OutletForm
+from roots.customers.views.common import (
+    changed_values,
+    editable_customer,
+    posted_version,
+    request_user,
+    sectioned,
+)
+
+OUTLET_SECTIONS: list[tuple[str, Any, list[str]]] = [
+    ("basics", gettext_lazy("Basics"), ["name", "format", "is_active", "opened_on", "floor_area"]),
+    (
+        "location",
+        gettext_lazy("Location"),
+        ["province", "city", "address", "latitude", "longitude"],
+    ),
+]
+
+
+@login_required
+def outlet_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = request_user(request)
+    outlet = get_object_or_404(selectors.outlet_list(user=user), code=code)
+    point = None
+    if outlet.latitude is not None and outlet.longitude is not None:
+        point = {
+            "title": _("Outlet"),
+            "items": [
+                {
+                    "name": outlet.code,
+                    "lng": float(outlet.longitude),
+                    "lat": float(outlet.latitude),
+                    "label": outlet.name,
+                }
+            ],
+        }
+    return render(
+        request,
+        "customers/outlet_detail.html",
+        {
+            "outlet": outlet,
+            "point": point,
+            "history": history_entries(instance=outlet),
+            "can_edit": policies.can_edit_customer(user, outlet.customer),
+        },
+    )
+
+
+@login_required
+def outlet_create(request: HttpRequest, code: str) -> HttpResponse:
+    user = request_user(request)
+    customer = editable_customer(request, code)
+    form = OutletForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outlet = services.outlet_create(
+                user=user, data={**form.cleaned_data, "customer": customer}
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Outlet “%(name)s” added.") % {"name": outlet.name})
+            return redirect("outlet-detail", code=outlet.code)
+    return render(
+        request,
+        "customers/outlet_form.html",
+        {
+            "form": form,
+            "sections": sectioned(form, OUTLET_SECTIONS),
+            "customer": customer,
+            "outlet": None,
+        },
+    )
+
+
+@login_required
+def outlet_edit(request: HttpRequest, code: str) -> HttpResponse:
+    user = request_user(request)
+    outlet = get_object_or_404(selectors.outlet_list(user=user), code=code)
+    if not policies.can_edit_customer(user, outlet.customer):
+        raise PermissionDenied(_("You may not change this customer's records."))
+    form = OutletForm(request.POST or None, instance=outlet)
+    version, conflict = outlet.version, False
+    if request.method == "POST":
+        version = posted_version(request) or outlet.version
+        if form.is_valid():
+            data = changed_values(form)
+            if not data:
+                messages.info(request, _("Nothing was changed."))
+                return redirect("outlet-detail", code=outlet.code)
+            try:
+                services.outlet_update(
+                    user=user, outlet=outlet, data=data, expected_version=version
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            except PreconditionFailedError as exc:
+                conflict = True
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Outlet “%(name)s” saved.") % {"name": outlet.name})
+                return redirect("outlet-detail", code=outlet.code)
+    return render(
+        request,
+        "customers/outlet_form.html",
+        {
+            "form": form,
+            "sections": sectioned(form, OUTLET_SECTIONS),
+            "customer": outlet.customer,
+            "outlet": outlet,
+            "version": version,
+            "reload_url": reverse("outlet-edit", args=[outlet.code]) if conflict else None,
+        },
+        status=409 if conflict else 200,
+    )
