@@ -54,22 +54,37 @@ class CreditRating(models.TextChoices):
     C = "C", "C"
 
 
-class CustomerQuerySet(ScopedQuerySet):
+def customer_scope(user: User, prefix: str = "") -> models.Q | None:
+    """The customers a user may see, as a filter on `<prefix>` (a path to a customer):
+    hq_admin and product_manager see all (None: no filter); branch_manager their branch;
+    account_manager their own customers; customer_user their own company; everyone else
+    nothing. Models that belong to a customer scope themselves through this one rule."""
+    if not user.is_authenticated or not user.is_active:
+        return models.Q(pk__in=[])
+    role = user.role
+    if role in (Role.HQ_ADMIN, Role.PRODUCT_MANAGER):
+        return None
+    if role == Role.BRANCH_MANAGER and user.branch_id:
+        return models.Q(**{f"{prefix}branch_id": user.branch_id})
+    if role == Role.ACCOUNT_MANAGER:
+        return models.Q(**{f"{prefix}account_manager_id": user.pk})
+    if role == Role.CUSTOMER_USER and user.customer_id:
+        return models.Q(**{f"{prefix}id" if prefix else "pk": user.customer_id})
+    return models.Q(pk__in=[])
+
+
+class CustomerScopedQuerySet(ScopedQuerySet):
+    """A queryset of records that belong to a customer (`customer_path` leads to it)."""
+
+    customer_path = "customer__"
+
     def visible_to(self, user: User) -> Self:
-        """hq_admin and product_manager: all; branch_manager: own branch; account_manager:
-        own customers; customer_user: own company; everyone else: none."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        role = user.role
-        if role in (Role.HQ_ADMIN, Role.PRODUCT_MANAGER):
-            return self.all()
-        if role == Role.BRANCH_MANAGER and user.branch_id:
-            return self.filter(branch_id=user.branch_id)
-        if role == Role.ACCOUNT_MANAGER:
-            return self.filter(account_manager_id=user.pk)
-        if role == Role.CUSTOMER_USER and user.customer_id:
-            return self.filter(pk=user.customer_id)
-        return self.none()
+        condition = customer_scope(user, self.customer_path)
+        return self.all() if condition is None else self.filter(condition)
+
+
+class CustomerQuerySet(CustomerScopedQuerySet):
+    customer_path = ""
 
 
 class Customer(VersionedModel):
@@ -188,9 +203,8 @@ class OutletFormat(models.TextChoices):
     HYPERMARKET = "hypermarket", _("Hypermarket")
 
 
-class OutletQuerySet(ScopedQuerySet):
-    def visible_to(self, user: User) -> Self:
-        return self.filter(customer__in=Customer.objects.visible_to(user).values("pk"))
+class OutletQuerySet(CustomerScopedQuerySet):
+    """Outlets and contacts are visible with their customer."""
 
 
 class Outlet(VersionedModel):
@@ -251,9 +265,8 @@ class Gender(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ContactQuerySet(ScopedQuerySet):
-    def visible_to(self, user: User) -> Self:
-        return self.filter(customer__in=Customer.objects.visible_to(user).values("pk"))
+class ContactQuerySet(CustomerScopedQuerySet):
+    """Outlets and contacts are visible with their customer."""
 
 
 class Contact(VersionedModel):

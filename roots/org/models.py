@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -113,9 +113,17 @@ class CallCenter(TimeStampedModel):
         return self.name
 
 
-class RootsUserManager(UserManager):
+class RootsUserManager(UserManager["User"]):
     def get_queryset(self) -> models.QuerySet[User]:
         return super().get_queryset().select_related("branch", "customer", "supplier")
+
+    def create_superuser(  # type: ignore[override]
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        """`createsuperuser` makes a headquarters administrator (a user without a role sees
+        nothing)."""
+        extra.setdefault("role", Role.HQ_ADMIN)
+        return super().create_superuser(username, email, password, **extra)
 
 
 class User(AbstractUser):
