@@ -16,6 +16,15 @@ from roots.procurement.models import Supplier
 PASSWORD = "pass-word-123"
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttle counters live in the cache, which outlives a test's transaction."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @dataclass
 class Personas:
     """Two branches (A, B); in A two account managers, in B one; three customers, each

@@ -1,8 +1,9 @@
 """The HTTP API under /api/v1/: one router for every app's viewsets."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
+from roots.core.api import not_found
 from roots.customers.api import ContactViewSet, CustomerViewSet, OutletViewSet
 from roots.org.api import BranchViewSet, MeView, TokenView
 
@@ -17,4 +18,6 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("", include(router.urls)),
+    # Last: whatever else is asked under /api/v1/ answers a JSON 404, not Django's HTML page.
+    re_path(r"", not_found, name="api-not-found"),
 ]

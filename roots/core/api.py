@@ -1,26 +1,36 @@
 """API base: error format, pagination, scoped viewsets, idempotency keys, ETags and history.
 
 Every viewset of every app derives from `ScopedModelViewSet`, so that scoping (404 outside
-the user's scope), the error format, `Idempotency-Key` and `If-Match` cannot be forgotten.
+the user's scope), the error format, `Idempotency-Key`, `If-Match` and the documented error
+responses (`RootsAutoSchema`) cannot be forgotten.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.db import DatabaseError, IntegrityError, transaction
+from django.http import Http404, HttpRequest, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
 
@@ -28,6 +38,9 @@ from roots.core.exceptions import ConflictError, PreconditionFailedError
 from roots.core.models import IdempotencyRecord
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+RECORD_EDIT_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
+# An idempotency record whose request is still running (no answer stored yet).
+_PENDING = 0
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -50,7 +63,12 @@ class _Replay(Exception):
 
 def _as_error_lists(detail: Any) -> dict[str, Any]:
     if isinstance(detail, dict):
-        return {str(k): (v if isinstance(v, list | dict) else [v]) for k, v in detail.items()}
+        return {
+            ("non_field_errors" if k == NON_FIELD_ERRORS else str(k)): (
+                v if isinstance(v, list | dict) else [v]
+            )
+            for k, v in detail.items()
+        }
     if isinstance(detail, list):
         return {"non_field_errors": detail}
     return {"non_field_errors": [detail]}
@@ -69,17 +87,30 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = Conflict(detail=str(exc))
     elif isinstance(exc, PreconditionFailedError):
         exc = PreconditionFailed(detail=str(exc))
+    elif isinstance(exc, IntegrityError):
+        # A race the service's validation could not see (two creates of the same code).
+        exc = Conflict(detail=_("The change conflicts with another record; reload and retry."))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"detail": _("Invalid input."), "errors": _as_error_lists(exc.detail)}
+    elif isinstance(exc, exceptions.ParseError):
+        detail = str(exc.detail)
+        response.data = {"detail": detail, "errors": {"non_field_errors": [detail]}}
     else:
         detail = response.data.get("detail") if isinstance(response.data, dict) else None
         response.data = {"detail": detail or str(exc), "errors": {}}
     if isinstance(exc, exceptions.Throttled):
         response.status_code = status.HTTP_429_TOO_MANY_REQUESTS
     return response
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any URL under /api/v1/ that names no resource: a 404 in the API's error format
+    (Django's own 404 page is HTML)."""
+    return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -106,7 +137,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     )
 
 
-# --- the base viewset -----------------------------------------------------------------------
+# --- the schema: every operation documents the errors it can answer ------------------------
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
@@ -123,15 +154,85 @@ IF_MATCH_PARAMETER = OpenApiParameter(
 )
 
 
+class RootsAutoSchema(AutoSchema):
+    """drf-spectacular's schema plus what the API base adds to every operation: the
+    `Idempotency-Key` and `If-Match` headers and the error answers (section 5 of DESIGN.md):
+    400 bad input (writes, lists), 401/403 auth, 404 out of scope or missing (records),
+    409 conflicts (writes), 412 stale If-Match (record edits), 415 a body that is not
+    JSON, 429 rate limit."""
+
+    def _requires_auth(self) -> bool:
+        return any(self.get_auth())
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self.method in UNSAFE_METHODS:
+            parameters.append(IDEMPOTENCY_PARAMETER)
+        if self.method in RECORD_EDIT_METHODS:
+            parameters.append(IF_MATCH_PARAMETER)
+        return parameters
+
+    def error_codes(self) -> set[int]:
+        codes = {429}
+        if self._requires_auth():
+            codes |= {401, 403}
+        if self.method in UNSAFE_METHODS:
+            codes |= {400, 409}
+            if self.method != "DELETE":
+                codes.add(415)
+        if self.method in RECORD_EDIT_METHODS:
+            codes.add(412)
+        if "{" in self.path:
+            codes.add(404)
+        if self.method == "GET" and self._is_list_view():
+            codes.add(400)
+        return codes
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        for code in sorted(self.error_codes()):
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    ErrorSerializer, str(code), direction=direction
+                )
+        return responses
+
+
+# --- the base viewset -----------------------------------------------------------------------
+class _NoFormatOverride:
+    """DRF's settings, except that `?format=` does not pick a renderer."""
+
+    URL_FORMAT_OVERRIDE = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(api_settings, name)
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """`?format=` is a filter of ours (an outlet's format), not DRF's renderer switch, which
+    answered 404 to `?format=counter`. The API answers JSON (or what `Accept` asks for)."""
+
+    settings: Any = _NoFormatOverride()
+
+
 class ScopedViewSetMixin:
     """Scoping, idempotency, ETag/If-Match and history for every viewset.
 
     Subclasses set `model` (whose manager has `visible_to`) and may override `get_base_queryset`.
+
+    `Idempotency-Key`: the key is reserved (one row per user and key) before the write runs,
+    so that two concurrent retries cannot both write; a successful answer is stored and
+    replayed to a retry with the same body; a different body, or a retry while the first
+    request still runs, answers 409. Failed requests wrote nothing, so their key is released.
     """
 
     model: Any = None
     request: Request
     kwargs: dict[str, Any]
+    schema: Any = RootsAutoSchema()
+    content_negotiation_class: Any = ContentNegotiation
+    # A JSON API; an endpoint that takes uploads (sell-through files) adds its parsers.
+    parser_classes: Any = [JSONParser]
 
     # -- scope
     def get_base_queryset(self) -> Any:
@@ -140,34 +241,61 @@ class ScopedViewSetMixin:
     def get_queryset(self) -> Any:
         return self.get_base_queryset().visible_to(self.request.user)
 
+    def get_object(self) -> Any:
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")  # type: ignore[attr-defined]
+        # PostgreSQL refuses NUL in a text parameter (a 500); no record has such a key.
+        if "\x00" in str(lookup) or len(str(lookup)) > 100:
+            raise exceptions.NotFound()
+        return super().get_object()  # type: ignore[misc]
+
     # -- idempotency
     def _request_hash(self, request: Request) -> str:
         try:
             raw = request._request.body
-        except Exception:  # the stream was read already (multipart): hash the parsed data
+        except RawPostDataException:  # the stream was read already (multipart): hash the data
             raw = json.dumps({k: str(v) for k, v in request.data.items()}, sort_keys=True).encode()
+        # The same JSON document hashes the same whatever its key order and spacing.
+        with contextlib.suppress(ValueError, RecursionError):
+            raw = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(request.method.encode() + request.path.encode() + raw).hexdigest()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        self._idempotency: tuple[str, str] | None = None
+        self._idempotency: IdempotencyRecord | None = None
         key = request.headers.get("Idempotency-Key")
         if not key or request.method not in UNSAFE_METHODS:
             return
         if len(key) > 255:
             raise exceptions.ValidationError({"Idempotency-Key": [_("At most 255 characters.")]})
         digest = self._request_hash(request)
+        try:
+            with transaction.atomic():
+                self._idempotency = IdempotencyRecord.objects.create(
+                    user=request.user,
+                    key=key,
+                    method=request.method,
+                    path=request.path[:500],
+                    request_hash=digest,
+                    status_code=_PENDING,
+                    response_body=None,
+                )
+            return
+        except IntegrityError:
+            pass
         record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
-        if record is not None:
-            if record.request_hash != digest:
-                raise Conflict(_("This Idempotency-Key was already used with a different request."))
-            raise _Replay(record)
-        self._idempotency = (key, digest)
+        if record is None or record.request_hash != digest:
+            raise Conflict(_("This Idempotency-Key was already used with a different request."))
+        if record.status_code == _PENDING:
+            raise Conflict(_("A request with this Idempotency-Key is still being processed."))
+        raise _Replay(record)
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, _Replay):
-            response = Response(exc.record.response_body, status=exc.record.status_code)
+            body = exc.record.response_body
+            response = Response(body, status=exc.record.status_code)
             response["Idempotent-Replayed"] = "true"
+            if isinstance(body, dict) and isinstance(body.get("version"), int):
+                response["ETag"] = f'"{body["version"]}"'
             return response
         return super().handle_exception(exc)  # type: ignore[misc]
 
@@ -175,22 +303,26 @@ class ScopedViewSetMixin:
         self, request: Request, response: Response, *args: Any, **kwargs: Any
     ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-        idem = getattr(self, "_idempotency", None)
-        if idem and response.status_code < 500:
-            try:
-                with transaction.atomic():
-                    IdempotencyRecord.objects.create(
-                        user=request.user,
-                        key=idem[0],
-                        method=request.method,
-                        path=request.path[:500],
-                        request_hash=idem[1],
-                        status_code=response.status_code,
-                        response_body=json.loads(json.dumps(response.data, default=str)),
-                    )
-            except IntegrityError:
-                pass  # a concurrent retry stored it first; both answers are the same
+        record = getattr(self, "_idempotency", None)
+        if record is not None:
+            self._idempotency = None
+            if 200 <= response.status_code < 300:
+                record.status_code = response.status_code
+                record.response_body = json.loads(json.dumps(response.data, default=str))
+                record.save(update_fields=["status_code", "response_body"])
+            else:  # nothing was written: release the key for a corrected retry
+                record.delete()
         return response
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            record = getattr(self, "_idempotency", None)
+            if record is not None:  # an unhandled error (a 500): release the key
+                self._idempotency = None
+                with contextlib.suppress(DatabaseError):
+                    record.delete()
 
     # -- ETag / If-Match
     def expected_version(self) -> int | None:
@@ -198,7 +330,7 @@ class ScopedViewSetMixin:
         if not header or header.strip() == "*":
             return None
         value = header.strip().removeprefix("W/").strip('"')
-        if not value.isdigit():
+        if not value.isascii() or not value.isdigit():
             raise PreconditionFailed(_("If-Match must be an ETag this API gave out."))
         return int(value)
 
@@ -226,13 +358,74 @@ class RetrieveWithETagMixin:
         return self.with_etag(response, instance)  # type: ignore[attr-defined]
 
 
+class ServiceWriteMixin:
+    """`create`, `update` and `partial_update` through the app's services.
+
+    The viewset names the services (`create_service(user=, data=)`,
+    `update_service(user=, <instance_kwarg>=, data=, expected_version=)`) and may name
+    `create_permission(user) -> bool`, checked before the body is validated so that a role
+    that may not create at all gets a 403 whatever it sends.
+    """
+
+    create_service: Any = None
+    update_service: Any = None
+    create_permission: Callable[[Any], bool] | None = None
+    instance_kwarg: str = "instance"
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        allowed = type(self).create_permission
+        if allowed is not None and not allowed(request.user):
+            raise exceptions.PermissionDenied()
+        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
+        serializer.is_valid(raise_exception=True)
+        instance = type(self).create_service(user=request.user, data=serializer.validated_data)
+        response = Response(
+            self.get_serializer(instance).data,  # type: ignore[attr-defined]
+            status=status.HTTP_201_CREATED,
+        )
+        return self.with_etag(response, instance)  # type: ignore[attr-defined]
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()  # type: ignore[attr-defined]
+        expected_version = self.expected_version()  # type: ignore[attr-defined]
+        serializer = self.get_serializer(  # type: ignore[attr-defined]
+            instance, data=request.data, partial=partial
+        )
+        serializer.is_valid(raise_exception=True)
+        instance = type(self).update_service(
+            user=request.user,
+            data=serializer.validated_data,
+            expected_version=expected_version,
+            **{self.instance_kwarg: instance},
+        )
+        response = Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
+        return self.with_etag(response, instance)  # type: ignore[attr-defined]
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+
 class ScopedModelViewSet(ScopedViewSetMixin, GenericViewSet):
     """Base for every resource; add `mixins.ListModelMixin` etc. for the verbs it offers."""
 
     lookup_value_regex = "[^/]+"
 
 
-class ScopedSlugRelatedField(serializers.SlugRelatedField):
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A reference by business code (or username): a string; one no record can have (with
+    NUL, which PostgreSQL refuses in a query) reads as "does not exist"."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:50])
+        return super().to_internal_value(data)
+
+
+class ScopedSlugRelatedField(CodeRelatedField):
     """A reference by business code that only resolves records inside the caller's scope,
     so that an out-of-scope code reads as "does not exist" (never a leak, never a 403)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -36,26 +36,69 @@ def lock_for_update(*, instance: V, expected_version: int | None) -> V:
     return locked
 
 
+def _same_value(field: models.Field, a: Any, b: Any) -> bool:
+    """Whether two values of `field` mean the same (`Decimal("5")` is `"5.00"`, a related
+    record is its primary key)."""
+    if isinstance(a, models.Model):
+        a = a.pk
+    if isinstance(b, models.Model):
+        b = b.pk
+    if a is None or b is None:
+        return a is None and b is None
+    target = field.target_field if field.is_relation else field  # type: ignore[union-attr,attr-defined]
+    try:
+        return bool(target.to_python(a) == target.to_python(b))
+    except ValidationError:
+        return str(a) == str(b)
+
+
+def _current_value(instance: models.Model, field: models.Field) -> Any:
+    return getattr(instance, field.attname)
+
+
 def check_forbidden_fields(
     *, instance: models.Model, data: Mapping[str, Any], forbidden: Iterable[str]
 ) -> None:
-    """Refuse a change to fields the user's role may not set (sending the same value is fine)."""
-    for field in forbidden:
-        if field not in data:
+    """Refuse a change to fields the user's role may not set. Sending the value the record
+    has (or, for a new record, the field's default) is fine: forms and PUT send every field."""
+    for name in forbidden:
+        if name not in data:
             continue
-        current = getattr(instance, field, None)
-        new = data[field]
-        if isinstance(new, models.Model):
-            new = new.pk
-            current = getattr(instance, f"{field}_id", current)
-        if instance.pk is None or str(new) != str(current):
-            raise PermissionDenied(
-                _("You may not change the field “%(field)s”.") % {"field": field}
-            )
+        field = instance._meta.get_field(name)
+        if not _same_value(field, data[name], _current_value(instance, field)):  # type: ignore[arg-type]
+            raise PermissionDenied(_("You may not change the field “%(field)s”.") % {"field": name})
 
 
-def apply_and_validate(*, instance: M, data: Mapping[str, Any], exclude: Iterable[str] = ()) -> M:
-    """Set attributes from `data`, run the model's `full_clean()` and save."""
+def _has_changes(instance: models.Model, data: Mapping[str, Any]) -> bool:
+    for name, value in data.items():
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            return True
+        if not field.concrete or not _same_value(field, value, _current_value(instance, field)):  # type: ignore[arg-type]
+            return True
+    return False
+
+
+def record_history_user(instance: models.Model, user: Any) -> None:
+    """Name `user` as the author of the history entry the next save or delete writes (the
+    request middleware does it for web requests; services do it for every caller)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        instance._history_user = user  # type: ignore[attr-defined]
+
+
+def apply_and_validate(
+    *, instance: M, data: Mapping[str, Any], exclude: Iterable[str] = (), user: Any = None
+) -> M:
+    """Set attributes from `data`, run the model's `full_clean()` and save; `user` is named
+    as the author in the record's history.
+
+    An edit that changes nothing saves nothing: the version (the ETag) stays and no empty
+    history entry is written.
+    """
+    if instance.pk is not None and not _has_changes(instance, data):
+        return instance
+    record_history_user(instance, user)
     for field, value in data.items():
         setattr(instance, field, value)
     if isinstance(instance, VersionedModel) and instance.pk is not None:
@@ -73,5 +116,6 @@ __all__ = [
     "apply_and_validate",
     "check_forbidden_fields",
     "lock_for_update",
+    "record_history_user",
     "sequence_next",
 ]

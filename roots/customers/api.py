@@ -4,26 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from roots.core.api import (
-    IDEMPOTENCY_PARAMETER,
-    IF_MATCH_PARAMETER,
-    ErrorSerializer,
+    CodeRelatedField,
     RetrieveWithETagMixin,
     ScopedModelViewSet,
     ScopedSlugRelatedField,
+    ServiceWriteMixin,
 )
-from roots.customers import selectors, services
+from roots.customers import policies, selectors, services
 from roots.customers.filters import ContactFilter, CustomerFilter, OutletFilter
 from roots.customers.models import Contact, Customer, Outlet
 from roots.org.models import Branch, Province, Role, User
-
-ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-WRITE_ERRORS = {**ERRORS, 409: ErrorSerializer, 412: ErrorSerializer}
 
 
 class CustomerSerializer(serializers.ModelSerializer):
@@ -32,13 +27,11 @@ class CustomerSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Business code; generated (C000123) when left out.",
     )
-    branch = serializers.SlugRelatedField(
-        slug_field="code", queryset=Branch.objects.all(), required=False
-    )
+    branch = CodeRelatedField(slug_field="code", queryset=Branch.objects.all(), required=False)
     branch_name = serializers.CharField(source="branch.name", read_only=True)
-    account_manager = serializers.SlugRelatedField(
+    account_manager = CodeRelatedField(
         slug_field="username",
-        queryset=User.objects.filter(role=Role.ACCOUNT_MANAGER),
+        queryset=User.objects.filter(role=Role.ACCOUNT_MANAGER, is_active=True),
         required=False,
         allow_null=True,
     )
@@ -100,7 +93,7 @@ class OutletSerializer(serializers.ModelSerializer):
     )
     customer = ScopedSlugRelatedField(slug_field="code", queryset=Customer.objects.all())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
-    province = serializers.SlugRelatedField(slug_field="code", queryset=Province.objects.all())
+    province = CodeRelatedField(slug_field="code", queryset=Province.objects.all())
     province_name = serializers.CharField(source="province.name", read_only=True)
 
     class Meta:
@@ -165,63 +158,6 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "version", "created_at", "updated_at"]
 
 
-class ServiceWriteMixin:
-    """create / update through the app's services (the viewset names them)."""
-
-    create_service: Any = None
-    update_service: Any = None
-    instance_kwarg: str = "instance"
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
-        serializer.is_valid(raise_exception=True)
-        instance = type(self).create_service(user=request.user, data=serializer.validated_data)
-        response = Response(
-            self.get_serializer(instance).data,  # type: ignore[attr-defined]
-            status=status.HTTP_201_CREATED,
-        )
-        return self.with_etag(response, instance)  # type: ignore[attr-defined]
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        instance = self.get_object()  # type: ignore[attr-defined]
-        serializer = self.get_serializer(  # type: ignore[attr-defined]
-            instance, data=request.data, partial=partial
-        )
-        serializer.is_valid(raise_exception=True)
-        instance = type(self).update_service(
-            user=request.user,
-            data=serializer.validated_data,
-            expected_version=self.expected_version(),  # type: ignore[attr-defined]
-            **{self.instance_kwarg: instance},
-        )
-        response = Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
-        return self.with_etag(response, instance)  # type: ignore[attr-defined]
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        kwargs["partial"] = True
-        return self.update(request, *args, **kwargs)
-
-
-def _docs(serializer: type[serializers.Serializer]) -> dict[str, Any]:
-    return {
-        "create": extend_schema(
-            parameters=[IDEMPOTENCY_PARAMETER], responses={201: serializer, **ERRORS}
-        ),
-        "update": extend_schema(
-            parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER],
-            responses={200: serializer, **WRITE_ERRORS},
-        ),
-        "partial_update": extend_schema(
-            parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER],
-            responses={200: serializer, **WRITE_ERRORS},
-        ),
-        "retrieve": extend_schema(responses={200: serializer, 404: ErrorSerializer}),
-        "list": extend_schema(responses={200: serializer(many=True), 400: ErrorSerializer}),
-    }
-
-
-@extend_schema_view(**_docs(CustomerSerializer))
 class CustomerViewSet(
     ServiceWriteMixin,
     RetrieveWithETagMixin,
@@ -236,6 +172,7 @@ class CustomerViewSet(
     lookup_field = "code"
     ordering_fields = ["code", "name", "credit_limit", "updated_at"]
     create_service = staticmethod(services.customer_create)
+    create_permission = staticmethod(policies.can_create_customer)
     update_service = staticmethod(services.customer_update)
     instance_kwarg = "customer"
 
@@ -243,7 +180,6 @@ class CustomerViewSet(
         return selectors.customer_list(user=self.request.user)
 
 
-@extend_schema_view(**_docs(OutletSerializer))
 class OutletViewSet(
     ServiceWriteMixin,
     RetrieveWithETagMixin,
@@ -265,13 +201,6 @@ class OutletViewSet(
         return selectors.outlet_list(user=self.request.user)
 
 
-@extend_schema_view(
-    **_docs(ContactSerializer),
-    destroy=extend_schema(
-        parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER],
-        responses={204: None, **WRITE_ERRORS},
-    ),
-)
 class ContactViewSet(
     ServiceWriteMixin,
     RetrieveWithETagMixin,
@@ -293,7 +222,8 @@ class ContactViewSet(
         return selectors.contact_list(user=self.request.user)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        contact = self.get_object()
         services.contact_delete(
-            user=request.user, contact=self.get_object(), expected_version=self.expected_version()
+            user=request.user, contact=contact, expected_version=self.expected_version()
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

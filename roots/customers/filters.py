@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +20,33 @@ from roots.customers.models import (
     Priority,
     Tier,
 )
+
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off"})
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """A yes/no filter value: empty means "either"; anything else but true/false is a 400
+    (not silently "either", which would answer rows the client did not ask for)."""
+
+    widget = forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))])
+
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
+        if value is None or value == "" or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        text = str(value).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValidationError(_("Enter true or false."), code="invalid")
+
+    def validate(self, value: Any) -> None:
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
 
 
 class SearchFilterMixin(django_filters.FilterSet):
@@ -39,7 +70,7 @@ class CustomerFilter(SearchFilterMixin):
     tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))
     priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("Priority"))
     status = django_filters.ChoiceFilter(choices=CustomerStatus.choices, label=_("Status"))
-    is_key_account = django_filters.BooleanFilter(label=_("Key account"))
+    is_key_account = StrictBooleanFilter(label=_("Key account"))
 
     class Meta:
         model = Customer
@@ -64,7 +95,7 @@ class OutletFilter(SearchFilterMixin):
         field_name="province__code", label=_("Province"), max_length=6
     )
     city = django_filters.CharFilter(label=_("City"), max_length=50)
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = StrictBooleanFilter(label=_("Active"))
 
     class Meta:
         model = Outlet
@@ -75,7 +106,7 @@ class ContactFilter(SearchFilterMixin):
     customer = django_filters.CharFilter(
         field_name="customer__code", label=_("Customer"), max_length=12
     )
-    is_decision_maker = django_filters.BooleanFilter(label=_("Decision maker"))
+    is_decision_maker = StrictBooleanFilter(label=_("Decision maker"))
 
     class Meta:
         model = Contact

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from axes.exceptions import AxesBackendPermissionDenied
-from django.contrib.auth import authenticate, user_login_failed
+from django.contrib.auth import authenticate, user_logged_in, user_login_failed
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status
@@ -16,7 +17,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from roots.core.api import ErrorSerializer, RetrieveWithETagMixin, ScopedModelViewSet
+from roots.core.api import (
+    ErrorSerializer,
+    RetrieveWithETagMixin,
+    RootsAutoSchema,
+    ScopedModelViewSet,
+)
 from roots.org import otp
 from roots.org.filters import BranchFilter
 from roots.org.models import Branch, Province, User
@@ -44,28 +50,46 @@ class TokenThrottle(AnonRateThrottle):
     rate = "60/minute"
 
 
+def _locked_out(request: HttpRequest) -> LockedOut:
+    # We answer the lockout ourselves, in the API's error format; without this flag reset,
+    # django-axes' middleware would swap our JSON answer for the HTML lockout page.
+    request.axes_locked_out = False  # type: ignore[attr-defined]
+    return LockedOut(_("Too many failed logins; try again later."))
+
+
 class TokenView(APIView):
-    """Exchange a username and password (and a TOTP code once enrolled) for an API token."""
+    """Exchange a username and password (and a TOTP code once enrolled) for an API token.
+
+    Failed passwords and failed codes count towards the django-axes lockout (429); a
+    successful login resets the count, as on the web login.
+    """
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+    throttle_classes = [TokenThrottle]
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenResponseSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        responses={
+            200: TokenResponseSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            429: ErrorSerializer,
+        },
         auth=[],
     )
     def post(self, request: Request) -> Response:
+        django_request = request._request
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         credentials = {"username": data["username"], "password": data["password"]}
         try:
-            user = authenticate(request=request._request, **credentials)
+            user = authenticate(request=django_request, **credentials)
         except AxesBackendPermissionDenied as exc:
-            raise LockedOut(_("Too many failed logins; try again later.")) from exc
-        if getattr(request._request, "axes_locked_out", False):
-            raise LockedOut(_("Too many failed logins; try again later."))
+            raise _locked_out(django_request) from exc
+        if getattr(django_request, "axes_locked_out", False):
+            raise _locked_out(django_request)
         if user is None or not user.is_active:
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("Unable to log in with the given credentials.")]}
@@ -80,21 +104,25 @@ class TokenView(APIView):
                 user_login_failed.send(
                     sender=__name__,
                     credentials={"username": user.username},
-                    request=request._request,
+                    request=django_request,
                 )
+                if getattr(django_request, "axes_locked_out", False):
+                    raise _locked_out(django_request)
                 raise exceptions.ValidationError({"otp": [_("The code is not valid.")]})
         elif otp.is_required(user):
             raise exceptions.PermissionDenied(
                 _("Your role requires two-factor authentication: enrol in the web interface first.")
             )
         token, _created = Token.objects.get_or_create(user=user)
+        # Resets the failure count (AXES_RESET_ON_SUCCESS) and records last_login.
+        user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         return Response({"token": token.key})
 
 
 class MeSerializer(serializers.ModelSerializer):
-    branch = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    customer = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    supplier = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    branch = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    customer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    supplier = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     two_factor = serializers.SerializerMethodField()
 
     class Meta:
@@ -119,6 +147,7 @@ class MeView(APIView):
     """The caller: username, role, and the branch, customer or supplier they belong to."""
 
     permission_classes = [IsAuthenticated]
+    schema: Any = RootsAutoSchema()
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
