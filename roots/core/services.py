@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roots.core.exceptions import PreconditionFailedError
-from roots.core.models import Sequence, VersionedModel
+from roots.core.models import IdempotencyRecord, Sequence, VersionedModel
 
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
@@ -119,3 +122,15 @@ __all__ = [
     "record_history_user",
     "sequence_next",
 ]
+
+
+def idempotency_purge(
+    *, now: datetime | None = None, keep_hours: int = 24, pending_minutes: int = 10
+) -> int:
+    """Forget stored answers older than `keep_hours`, and reservations whose request died
+    before answering (older than `pending_minutes`), so that their keys are free again."""
+    now = now or timezone.now()
+    answered = Q(created_at__lt=now - timedelta(hours=keep_hours))
+    abandoned = Q(status_code=0, created_at__lt=now - timedelta(minutes=pending_minutes))
+    deleted, _per_model = IdempotencyRecord.objects.filter(answered | abandoned).delete()
+    return deleted

@@ -85,6 +85,34 @@ class CustomerSerializer(serializers.ModelSerializer):
         extra_kwargs = {"code": {"validators": []}}
 
 
+CUSTOMER_SUMMARY_FIELDS = [
+    "code",
+    "name",
+    "name_en",
+    "channel_type",
+    "branch",
+    "branch_name",
+    "account_manager",
+    "account_manager_name",
+    "is_key_account",
+    "tier",
+    "priority",
+    "credit_limit",
+    "status",
+    "phone",
+    "version",
+    "updated_at",
+]
+
+
+class CustomerSummarySerializer(CustomerSerializer):
+    """A customer as lists and search show it; `GET /customers/<code>/` has every field."""
+
+    class Meta(CustomerSerializer.Meta):
+        fields = CUSTOMER_SUMMARY_FIELDS
+        read_only_fields = CUSTOMER_SUMMARY_FIELDS
+
+
 class OutletSerializer(serializers.ModelSerializer):
     code = serializers.RegexField(
         r"^[A-Z0-9][A-Z0-9-]{1,11}$",
@@ -176,8 +204,26 @@ class CustomerViewSet(
     update_service = staticmethod(services.customer_update)
     instance_kwarg = "customer"
 
+    def get_serializer_class(self) -> Any:
+        # Search and lists are the hot path: a summary of each customer serialises in less
+        # than half the time of the whole record (docs/BENCHMARKS.md).
+        if self.action == "list":
+            return CustomerSummarySerializer
+        return CustomerSerializer
+
     def get_queryset(self) -> Any:
-        return selectors.customer_list(user=self.request.user)
+        queryset = selectors.customer_list(user=self.request.user)
+        if self.action == "list":
+            queryset = queryset.only(
+                *selectors.CUSTOMER_LIST_COLUMNS,
+                "branch__code",
+                "branch__name",
+                "account_manager__username",
+                "account_manager__full_name",
+                "account_manager__first_name",
+                "account_manager__last_name",
+            )
+        return queryset
 
 
 class OutletViewSet(

@@ -14,6 +14,26 @@ from roots.org.models import Branch, Role, User
 _COMMON_WORDS = ("有限责任公司", "股份有限公司", "有限公司", "集团", "公司", "商贸", "电器", "家电")
 
 
+# The columns a list or search result needs (with the branch and account manager joined).
+CUSTOMER_LIST_COLUMNS = (
+    "id",
+    "code",
+    "name",
+    "name_en",
+    "channel_type",
+    "branch",
+    "account_manager",
+    "is_key_account",
+    "tier",
+    "priority",
+    "credit_limit",
+    "status",
+    "phone",
+    "version",
+    "updated_at",
+)
+
+
 def customer_list(*, user: User, search: str | None = None) -> QuerySet[Customer]:
     """Customers the user may see, with what the list shows joined in one query."""
     return (
