@@ -69,7 +69,11 @@ run: setup
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # --- tests ----------------------------------------------------------------------------------
-PYTEST := .venv/bin/pytest -n 2 --dist loadfile
+PYTEST := .venv/bin/pytest
+# schemathesis reports its per-operation tests wrongly under xdist (3 of 49 ran), so its file
+# runs in a process of its own; everything else runs on two workers.
+SUITE := $(PYTEST) -n 2 --dist loadfile --ignore=tests/test_schemathesis.py && \
+         $(PYTEST) -p no:xdist tests/test_schemathesis.py
 
 test: apt deps
 	$(MAKE) lint
@@ -78,16 +82,17 @@ test: apt deps
 	 else echo "DATABASE_URL is not set: the PostgreSQL run is skipped"; fi
 
 test-sqlite:
-	env -u DATABASE_URL $(PYTEST)
+	unset DATABASE_URL; $(SUITE)
 
 test-postgres:
-	$(PYTEST)
+	$(SUITE)
 
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=roots.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=roots.settings.test $(MANAGE) makemigrations --check --dry-run -v 0
+	.venv/bin/mypy roots conftest.py
 
 fmt:
 	.venv/bin/ruff format .

@@ -61,39 +61,43 @@ class Personas:
 
 @pytest.fixture
 def personas(db) -> Personas:
-    shandong = ProvinceFactory(code="370000", name="山东省", short_name="山东", name_en="Shandong")
-    beijing = ProvinceFactory(code="110000", name="北京市", short_name="北京", name_en="Beijing")
-    branch_a = BranchFactory(code="BA", name="青岛工贸", province=shandong, city="青岛")
-    branch_b = BranchFactory(code="BB", name="北京工贸", province=beijing, city="北京")
+    shandong = ProvinceFactory.create(
+        code="370000", name="山东省", short_name="山东", name_en="Shandong"
+    )
+    beijing = ProvinceFactory.create(
+        code="110000", name="北京市", short_name="北京", name_en="Beijing"
+    )
+    branch_a = BranchFactory.create(code="BA", name="青岛工贸", province=shandong, city="青岛")
+    branch_b = BranchFactory.create(code="BB", name="北京工贸", province=beijing, city="北京")
 
     def user(username: str, role: str, **extra: object) -> User:
-        return UserFactory(username=username, role=role, full_name=username, **extra)
+        return UserFactory.create(username=username, role=role, full_name=username, **extra)
 
     am_a = user("am_a", Role.ACCOUNT_MANAGER, branch=branch_a)
     am_a2 = user("am_a2", Role.ACCOUNT_MANAGER, branch=branch_a)
     am_b = user("am_b", Role.ACCOUNT_MANAGER, branch=branch_b)
-    cust_a1 = CustomerFactory(
+    cust_a1 = CustomerFactory.create(
         code="C100001",
         name="国美电器青岛有限公司",
         channel_type=ChannelType.MULTINATIONAL_CHAIN,
         branch=branch_a,
         account_manager=am_a,
     )
-    cust_a2 = CustomerFactory(
+    cust_a2 = CustomerFactory.create(
         code="C100002",
         name="利群商厦",
         channel_type=ChannelType.DEPARTMENT_STORE,
         branch=branch_a,
         account_manager=am_a2,
     )
-    cust_b1 = CustomerFactory(
+    cust_b1 = CustomerFactory.create(
         code="C100003",
         name="大中电器",
         channel_type=ChannelType.LOCAL_CHAIN,
         branch=branch_b,
         account_manager=am_b,
     )
-    supplier = SupplierFactory(code="P00001", name="青岛压缩机厂")
+    supplier = SupplierFactory.create(code="P00001", name="青岛压缩机厂")
     return Personas(
         branch_a=branch_a,
         branch_b=branch_b,
@@ -113,12 +117,12 @@ def personas(db) -> Personas:
         cu_b1=user("cu_b1", Role.CUSTOMER_USER, customer=cust_b1),
         supplier=supplier,
         su=user("su", Role.SUPPLIER_USER, supplier=supplier),
-        outlet_a1=OutletFactory(code="S1000001", customer=cust_a1, province=shandong),
-        outlet_a2=OutletFactory(code="S1000002", customer=cust_a2, province=shandong),
-        outlet_b1=OutletFactory(code="S1000003", customer=cust_b1, province=beijing),
-        contact_a1=ContactFactory(customer=cust_a1, name="张伟"),
-        contact_a2=ContactFactory(customer=cust_a2, name="李娜"),
-        contact_b1=ContactFactory(customer=cust_b1, name="王芳"),
+        outlet_a1=OutletFactory.create(code="S1000001", customer=cust_a1, province=shandong),
+        outlet_a2=OutletFactory.create(code="S1000002", customer=cust_a2, province=shandong),
+        outlet_b1=OutletFactory.create(code="S1000003", customer=cust_b1, province=beijing),
+        contact_a1=ContactFactory.create(customer=cust_a1, name="张伟"),
+        contact_a2=ContactFactory.create(customer=cust_a2, name="李娜"),
+        contact_b1=ContactFactory.create(customer=cust_b1, name="王芳"),
     )
 
 

@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -35,7 +35,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
 
 from roots.core.exceptions import ConflictError, PreconditionFailedError
-from roots.core.models import IdempotencyRecord
+from roots.core.models import IdempotencyRecord, ScopedQuerySet
+from roots.org.models import User
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RECORD_EDIT_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
@@ -77,8 +78,8 @@ def _as_error_lists(detail: Any) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Answer every error as `{"detail": ..., "errors": {field: [messages]}}`."""
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        exc = exceptions.ValidationError(detail=detail)
+        messages = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        exc = exceptions.ValidationError(detail=messages)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
     elif isinstance(exc, Http404):
@@ -96,14 +97,29 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"detail": _("Invalid input."), "errors": _as_error_lists(exc.detail)}
     elif isinstance(exc, exceptions.ParseError):
-        detail = str(exc.detail)
-        response.data = {"detail": detail, "errors": {"non_field_errors": [detail]}}
+        message = str(exc.detail)
+        response.data = {"detail": message, "errors": {"non_field_errors": [message]}}
     else:
         detail = response.data.get("detail") if isinstance(response.data, dict) else None
         response.data = {"detail": detail or str(exc), "errors": {}}
     if isinstance(exc, exceptions.Throttled):
         response.status_code = status.HTTP_429_TOO_MANY_REQUESTS
     return response
+
+
+def request_user(request: Request) -> User:
+    """The caller of an API handler: every API view but the token exchange requires
+    authentication, which `initial()` checks before the handler runs."""
+    user = request.user
+    assert isinstance(user, User), "API handlers run for authenticated users only"
+    return user
+
+
+def scope_user(request: Request) -> User:
+    """The user whose scope `get_queryset()` shows. Not asserted like `request_user`:
+    drf-spectacular calls `get_queryset()` as an anonymous user while it builds the schema,
+    and `visible_to` shows an anonymous user nothing."""
+    return cast(User, request.user)
 
 
 @csrf_exempt
@@ -115,7 +131,11 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # Shadows `Serializer.errors` (a property in the stubs): harmless, as this serializer only
+    # documents the error answers in the schema and never validates anything.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 # --- history --------------------------------------------------------------------------------
@@ -227,7 +247,6 @@ class ScopedViewSetMixin:
     """
 
     model: Any = None
-    request: Request
     kwargs: dict[str, Any]
     schema: Any = RootsAutoSchema()
     content_negotiation_class: Any = ContentNegotiation
@@ -239,7 +258,7 @@ class ScopedViewSetMixin:
         return self.model.objects.all()
 
     def get_queryset(self) -> Any:
-        return self.get_base_queryset().visible_to(self.request.user)
+        return self.get_base_queryset().visible_to(self.request.user)  # type: ignore[attr-defined]
 
     def get_object(self) -> Any:
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")  # type: ignore[attr-defined]
@@ -253,11 +272,13 @@ class ScopedViewSetMixin:
         try:
             raw = request._request.body
         except RawPostDataException:  # the stream was read already (multipart): hash the data
-            raw = json.dumps({k: str(v) for k, v in request.data.items()}, sort_keys=True).encode()
+            form = cast(dict[str, Any], request.data)  # a QueryDict
+            raw = json.dumps({k: str(v) for k, v in form.items()}, sort_keys=True).encode()
         # The same JSON document hashes the same whatever its key order and spacing.
         with contextlib.suppress(ValueError, RecursionError):
             raw = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
-        return hashlib.sha256(request.method.encode() + request.path.encode() + raw).hexdigest()
+        method = request.method or ""
+        return hashlib.sha256(method.encode() + request.path.encode() + raw).hexdigest()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
@@ -268,10 +289,11 @@ class ScopedViewSetMixin:
         if len(key) > 255:
             raise exceptions.ValidationError({"Idempotency-Key": [_("At most 255 characters.")]})
         digest = self._request_hash(request)
+        user = request_user(request)
         try:
             with transaction.atomic():
                 self._idempotency = IdempotencyRecord.objects.create(
-                    user=request.user,
+                    user=user,
                     key=key,
                     method=request.method,
                     path=request.path[:500],
@@ -282,7 +304,7 @@ class ScopedViewSetMixin:
             return
         except IntegrityError:
             pass
-        record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        record = IdempotencyRecord.objects.filter(user=user, key=key).first()
         if record is None or record.request_hash != digest:
             raise Conflict(_("This Idempotency-Key was already used with a different request."))
         if record.status_code == _PENDING:
@@ -326,7 +348,7 @@ class ScopedViewSetMixin:
 
     # -- ETag / If-Match
     def expected_version(self) -> int | None:
-        header = self.request.headers.get("If-Match")
+        header = self.request.headers.get("If-Match")  # type: ignore[attr-defined]
         if not header or header.strip() == "*":
             return None
         value = header.strip().removeprefix("W/").strip('"')
@@ -430,7 +452,7 @@ class ScopedSlugRelatedField(CodeRelatedField):
     so that an out-of-scope code reads as "does not exist" (never a leak, never a 403)."""
 
     def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
+        queryset = cast(ScopedQuerySet, super().get_queryset())  # always given
         request = self.context.get("request")
         if request is None:
             return queryset.none()

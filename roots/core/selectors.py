@@ -94,6 +94,7 @@ def _resolve_foreign_keys(fields: list[models.Field], entries: list[HistoryEntry
                 )
     for name, ids in wanted.items():
         related = fk_fields[name].related_model
+        assert related is not None  # a many-to-one field always has one
         names = {str(pk): str(obj) for pk, obj in related._base_manager.in_bulk(ids).items()}
         for entry in entries:
             for change in entry["changes"]:

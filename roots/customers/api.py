@@ -14,6 +14,8 @@ from roots.core.api import (
     ScopedModelViewSet,
     ScopedSlugRelatedField,
     ServiceWriteMixin,
+    request_user,
+    scope_user,
 )
 from roots.customers import policies, selectors, services
 from roots.customers.filters import ContactFilter, CustomerFilter, OutletFilter
@@ -82,7 +84,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["version", "created_at", "updated_at"]
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}
 
 
 CUSTOMER_SUMMARY_FIELDS = [
@@ -212,7 +214,7 @@ class CustomerViewSet(
         return CustomerSerializer
 
     def get_queryset(self) -> Any:
-        queryset = selectors.customer_list(user=self.request.user)
+        queryset = selectors.customer_list(user=scope_user(self.request))
         if self.action == "list":
             queryset = queryset.only(
                 *selectors.CUSTOMER_LIST_COLUMNS,
@@ -244,7 +246,7 @@ class OutletViewSet(
     instance_kwarg = "outlet"
 
     def get_queryset(self) -> Any:
-        return selectors.outlet_list(user=self.request.user)
+        return selectors.outlet_list(user=scope_user(self.request))
 
 
 class ContactViewSet(
@@ -265,11 +267,11 @@ class ContactViewSet(
     instance_kwarg = "contact"
 
     def get_queryset(self) -> Any:
-        return selectors.contact_list(user=self.request.user)
+        return selectors.contact_list(user=scope_user(self.request))
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         contact = self.get_object()
         services.contact_delete(
-            user=request.user, contact=contact, expected_version=self.expected_version()
+            user=request_user(request), contact=contact, expected_version=self.expected_version()
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

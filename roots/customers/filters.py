@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from roots.core.models import ScopedQuerySet
 from roots.customers.models import (
     ChannelType,
     Contact,
@@ -57,7 +58,7 @@ class SearchFilterMixin(django_filters.FilterSet):
         help_text=_("Name, code, full pinyin or pinyin initials (gmdq finds 国美电器)."),
     )
 
-    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_search(self, queryset: ScopedQuerySet, name: str, value: str) -> QuerySet:
         return queryset.search(value)
 
 

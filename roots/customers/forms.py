@@ -3,7 +3,7 @@ their errors are shown inline on the same form."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -96,13 +96,14 @@ class CustomerForm(ServiceErrorsMixin, forms.ModelForm):
         for name in forbidden:
             self.fields.pop(name, None)
         if "branch" in self.fields:
-            self.fields["branch"].queryset = Branch.objects.filter(is_active=True)
+            branch_field = cast(forms.ModelChoiceField, self.fields["branch"])
+            branch_field.queryset = Branch.objects.filter(is_active=True)
         if "account_manager" in self.fields:
             managers = User.objects.filter(role=Role.ACCOUNT_MANAGER, is_active=True)
             branch = self.instance.branch if self.instance.branch_id else user.branch
             if user.role == Role.BRANCH_MANAGER or (branch and user.role != Role.HQ_ADMIN):
                 managers = managers.filter(branch=branch)
-            self.fields["account_manager"].queryset = managers
+            cast(forms.ModelChoiceField, self.fields["account_manager"]).queryset = managers
 
     def _post_clean(self) -> None:
         # Model validation runs in the service, on the whole record, in its transaction.

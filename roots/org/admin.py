@@ -35,7 +35,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["branch", "customer", "supplier"]
     autocomplete_fields = ["customer", "supplier", "branch"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             _("Roots"),
             {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate, user_logged_in, user_login_failed
@@ -26,6 +26,10 @@ from roots.core.api import (
 from roots.org import otp
 from roots.org.filters import BranchFilter
 from roots.org.models import Branch, Province, User
+
+if TYPE_CHECKING:
+    from roots.customers.models import Customer
+    from roots.procurement.models import Supplier
 
 
 class LockedOut(exceptions.APIException):
@@ -120,9 +124,15 @@ class TokenView(APIView):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    branch = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    customer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    supplier = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    branch: serializers.SlugRelatedField[Branch] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    customer: serializers.SlugRelatedField[Customer] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    supplier: serializers.SlugRelatedField[Supplier] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     two_factor = serializers.SerializerMethodField()
 
     class Meta:
@@ -161,7 +171,9 @@ class ProvinceSerializer(serializers.ModelSerializer):
 
 
 class BranchSerializer(serializers.ModelSerializer):
-    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    province: serializers.SlugRelatedField[Province] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     province_name = serializers.CharField(source="province.name", read_only=True)
 
     class Meta:

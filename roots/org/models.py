@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -171,7 +171,7 @@ class User(AbstractUser):
         choices=[("zh-hans", "简体中文"), ("en", "English"), ("es", "Español")],
     )
 
-    objects = RootsUserManager()
+    objects: ClassVar[RootsUserManager] = RootsUserManager()
 
     class Meta:
         ordering = ["username"]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 @transaction.atomic
 def user_set_language(*, user: User, language: str) -> User:
     """Remember the user's interface language (it wins over Accept-Language after login)."""
-    allowed = {code for code, _name in user._meta.get_field("language").choices}
+    allowed = {code for code, _name in user._meta.get_field("language").choices or ()}
     if language not in allowed:
         raise ValidationError({"language": [_("Unknown language.")]})
     user.language = language

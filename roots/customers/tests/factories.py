@@ -9,7 +9,7 @@ from roots.customers.models import ChannelType, Contact, Customer, Outlet, Outle
 from roots.org.tests.factories import BranchFactory, ProvinceFactory
 
 
-class CustomerFactory(DjangoModelFactory):
+class CustomerFactory(DjangoModelFactory[Customer]):
     class Meta:
         model = Customer
         skip_postgeneration_save = True
@@ -22,13 +22,13 @@ class CustomerFactory(DjangoModelFactory):
     credit_limit = Decimal("1000000")
 
     @factory.post_generation
-    def search(self, create: bool, extracted: object, **kwargs: object) -> None:
-        self.refresh_search_text()
+    def search(obj: Customer, create: bool, extracted: object, **kwargs: object) -> None:
+        obj.refresh_search_text()
         if create:
-            Customer.objects.filter(pk=self.pk).update(search_text=self.search_text)
+            Customer.objects.filter(pk=obj.pk).update(search_text=obj.search_text)
 
 
-class OutletFactory(DjangoModelFactory):
+class OutletFactory(DjangoModelFactory[Outlet]):
     class Meta:
         model = Outlet
         skip_postgeneration_save = True
@@ -41,13 +41,13 @@ class OutletFactory(DjangoModelFactory):
     city = "青岛"
 
     @factory.post_generation
-    def search(self, create: bool, extracted: object, **kwargs: object) -> None:
-        self.refresh_search_text()
+    def search(obj: Outlet, create: bool, extracted: object, **kwargs: object) -> None:
+        obj.refresh_search_text()
         if create:
-            Outlet.objects.filter(pk=self.pk).update(search_text=self.search_text)
+            Outlet.objects.filter(pk=obj.pk).update(search_text=obj.search_text)
 
 
-class ContactFactory(DjangoModelFactory):
+class ContactFactory(DjangoModelFactory[Contact]):
     class Meta:
         model = Contact
         skip_postgeneration_save = True
@@ -57,7 +57,7 @@ class ContactFactory(DjangoModelFactory):
     title = "采购经理"
 
     @factory.post_generation
-    def search(self, create: bool, extracted: object, **kwargs: object) -> None:
-        self.refresh_search_text()
+    def search(obj: Contact, create: bool, extracted: object, **kwargs: object) -> None:
+        obj.refresh_search_text()
         if create:
-            Contact.objects.filter(pk=self.pk).update(search_text=self.search_text)
+            Contact.objects.filter(pk=obj.pk).update(search_text=obj.search_text)

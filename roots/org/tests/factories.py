@@ -9,7 +9,7 @@ from roots.org.models import Branch, Province, Role, User
 from roots.procurement.models import Supplier
 
 
-class ProvinceFactory(DjangoModelFactory):
+class ProvinceFactory(DjangoModelFactory[Province]):
     class Meta:
         model = Province
         django_get_or_create = ("code",)
@@ -22,7 +22,7 @@ class ProvinceFactory(DjangoModelFactory):
     longitude = Decimal("120.0")
 
 
-class BranchFactory(DjangoModelFactory):
+class BranchFactory(DjangoModelFactory[Branch]):
     class Meta:
         model = Branch
         django_get_or_create = ("code",)
@@ -34,7 +34,7 @@ class BranchFactory(DjangoModelFactory):
     city = "青岛"
 
 
-class SupplierFactory(DjangoModelFactory):
+class SupplierFactory(DjangoModelFactory[Supplier]):
     class Meta:
         model = Supplier
 
@@ -42,7 +42,7 @@ class SupplierFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试供应商{n}")
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
