@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from rapidfuzz import fuzz, process, utils
 
 from roots.customers.models import ChannelType, Contact, Customer, Outlet, Priority, Tier
@@ -41,12 +42,35 @@ def customer_list(*, user: User, search: str | None = None) -> QuerySet[Customer
     )
 
 
+def _count_of(queryset: QuerySet, field: str) -> Subquery:
+    """A correlated `COUNT(*)` of `queryset` rows whose `field` is the outer customer."""
+    return Subquery(
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("*"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
 def customer_detail_queryset(*, user: User) -> QuerySet[Customer]:
+    """Customers with what the 360 page's header and tab badges show, in one query."""
     return (
         Customer.objects.visible_to(user)
         .select_related("branch", "branch__province", "account_manager")
-        .annotate(outlet_count=Count("outlets", distinct=True))
+        .annotate(
+            outlet_count=Coalesce(_count_of(Outlet.objects.all(), "customer"), 0),
+            contact_count=Coalesce(_count_of(Contact.objects.all(), "customer"), 0),
+            history_count=Coalesce(
+                _count_of(Customer.history.model._default_manager.all(), "id"), 0
+            ),
+        )
     )
+
+
+def customer_primary_contact(*, user: User, customer: Customer) -> Contact | None:
+    return Contact.objects.visible_to(user).filter(customer=customer, is_primary=True).first()
 
 
 def outlet_list(*, user: User, search: str | None = None) -> QuerySet[Outlet]:

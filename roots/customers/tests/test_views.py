@@ -143,14 +143,43 @@ def test_export_applies_the_list_search(personas):
 
 
 # --- detail ----------------------------------------------------------------------------------
+def _tab(user, code: str, tab: str):
+    """A tab of the 360 page as htmx fetches it when first shown."""
+    return client_for(user).get(
+        reverse("customer-detail", args=[code]), {"tab": tab}, HTTP_HX_REQUEST="true"
+    )
+
+
 def test_account_manager_opens_own_customer_360_page(personas):
     response = client_for(personas.am_a).get(reverse("customer-detail", args=["C100001"]))
     content = response.content.decode()
     assert response.status_code == 200
     assert "国美电器青岛有限公司" in content
-    assert "S1000001" in content  # outlets tab
-    assert "张伟" in content  # contacts tab
     assert reverse("customer-edit", args=["C100001"]) in content
+    assert "S1000001" in _tab(personas.am_a, "C100001", "outlets").content.decode()
+    assert "张伟" in _tab(personas.am_a, "C100001", "contacts").content.decode()
+
+
+def test_360_page_fetches_only_the_shown_tab(personas, django_assert_max_num_queries):
+    client = client_for(personas.am_a)
+    client.get(reverse("customer-detail", args=["C100001"]))  # session, caches
+    with django_assert_max_num_queries(5):
+        page = client.get(reverse("customer-detail", args=["C100001"]))
+    content = page.content.decode()
+    assert 'hx-get="/customers/C100001/?tab=history"' in content
+    assert "S1000001" not in content  # the outlets tab is not rendered until shown
+
+
+def test_360_page_opens_on_the_tab_named_in_the_url_without_javascript(personas):
+    response = client_for(personas.am_a).get(
+        reverse("customer-detail", args=["C100001"]), {"tab": "outlets"}
+    )
+    assert "<html" in response.content.decode()
+    assert "S1000001" in response.content.decode()
+
+
+def test_tab_of_out_of_scope_customer_answers_404(personas):
+    assert _tab(personas.am_b, "C100001", "history").status_code == 404
 
 
 def test_account_manager_cannot_open_other_branch_customer(personas):
@@ -177,9 +206,10 @@ def test_history_tab_lists_field_changes(personas):
     services.customer_update(
         user=personas.am_a, customer=personas.cust_a1, data={"phone": "0532-12345678"}
     )
-    response = client_for(personas.am_a).get(reverse("customer-detail", args=["C100001"]))
+    response = _tab(personas.am_a, "C100001", "history")
     content = response.content.decode()
     assert "0532-12345678" in content
+    assert "<html" not in content  # the fragment alone
     history = response.context["history"]
     assert history[0]["changes"][0]["field"] == "phone"
 

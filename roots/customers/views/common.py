@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from roots.core.exceptions import PreconditionFailedError
 from roots.customers import policies, selectors
 from roots.customers.models import Customer
 from roots.org.models import User
@@ -46,3 +50,53 @@ def editable_customer(request: HttpRequest, code: str) -> Customer:
     if not policies.can_edit_customer(user, customer):
         raise PermissionDenied(_("You may not change this customer's records."))
     return customer
+
+
+@dataclass
+class EditSubmission:
+    """What the POST half of an edit page decided: where to go on success, the version to
+    post back with the form, and whether someone else changed the record meanwhile."""
+
+    redirect: HttpResponse | None
+    version: int
+    conflict: bool
+
+    def context(self, edit_url: str) -> dict[str, Any]:
+        return {"version": self.version, "reload_url": edit_url if self.conflict else None}
+
+    @property
+    def status(self) -> int:
+        return 409 if self.conflict else 200
+
+
+def submit_edit(
+    request: HttpRequest,
+    *,
+    form: Any,
+    current_version: int,
+    update: Callable[..., Any],
+    detail_url: str,
+    saved_message: str,
+) -> EditSubmission:
+    """Run an edit form through its service: only the changed fields are sent, with the
+    version the user saw as `expected_version`; service errors land on the form's fields."""
+    if request.method != "POST":
+        return EditSubmission(None, current_version, False)
+    version = posted_version(request) or current_version
+    if not form.is_valid():
+        return EditSubmission(None, version, False)
+    data = changed_values(form)
+    if not data:
+        messages.info(request, _("Nothing was changed."))
+        return EditSubmission(redirect(detail_url), version, False)
+    try:
+        update(data=data, expected_version=version)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+    except PreconditionFailedError as exc:
+        form.add_error(None, str(exc))
+        return EditSubmission(None, version, True)
+    else:
+        messages.success(request, saved_message)
+        return EditSubmission(redirect(detail_url), version, False)
+    return EditSubmission(None, version, False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -20,11 +21,11 @@ from roots.customers import policies, selectors, services
 from roots.customers.forms import ContactForm
 from roots.customers.models import Contact
 from roots.customers.views.common import (
-    changed_values,
     editable_customer,
     posted_version,
     request_user,
     sectioned,
+    submit_edit,
 )
 
 CONTACT_SECTIONS: list[tuple[str, Any, list[str]]] = [
@@ -112,26 +113,16 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not policies.can_edit_customer(user, contact.customer):
         raise PermissionDenied(_("You may not change this customer's records."))
     form = ContactForm(request.POST or None, instance=contact)
-    version, conflict = contact.version, False
-    if request.method == "POST":
-        version = posted_version(request) or contact.version
-        if form.is_valid():
-            data = changed_values(form)
-            if not data:
-                messages.info(request, _("Nothing was changed."))
-                return redirect("contact-detail", pk=contact.pk)
-            try:
-                services.contact_update(
-                    user=user, contact=contact, data=data, expected_version=version
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except PreconditionFailedError as exc:
-                conflict = True
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Contact “%(name)s” saved.") % {"name": contact.name})
-                return redirect("contact-detail", pk=contact.pk)
+    submission = submit_edit(
+        request,
+        form=form,
+        current_version=contact.version,
+        update=partial(services.contact_update, user=user, contact=contact),
+        detail_url=reverse("contact-detail", args=[contact.pk]),
+        saved_message=_("Contact “%(name)s” saved.") % {"name": contact.name},
+    )
+    if submission.redirect:
+        return submission.redirect
     return render(
         request,
         "customers/contact_form.html",
@@ -140,10 +131,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": sectioned(form, CONTACT_SECTIONS),
             "customer": contact.customer,
             "contact": contact,
-            "version": version,
-            "reload_url": reverse("contact-edit", args=[contact.pk]) if conflict else None,
+            **submission.context(reverse("contact-edit", args=[contact.pk])),
         },
-        status=409 if conflict else 200,
+        status=submission.status,
     )
 
 

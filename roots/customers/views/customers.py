@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from functools import partial
 from typing import Any
 
 import xlsxwriter
@@ -21,16 +22,15 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from roots.core.exceptions import PreconditionFailedError
 from roots.core.selectors import history_entries
 from roots.customers import policies, selectors, services
 from roots.customers.filters import CustomerFilter
 from roots.customers.forms import CustomerForm
 from roots.customers.models import Customer, Priority, Tier
 from roots.customers.views.common import (
-    posted_version,
     request_user,
     sectioned,
+    submit_edit,
 )
 from roots.org.models import User
 
@@ -251,27 +251,16 @@ def customer_edit(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied(_("You may not change this customer."))
     form = CustomerForm(request.POST or None, instance=customer, user=user)
     _wire_duplicate_check(form, user=user, exclude=customer.code)
-    version = customer.version
-    conflict = False
-    if request.method == "POST":
-        version = posted_version(request) or customer.version
-        if form.is_valid():
-            data = form.changed_values()
-            if not data:
-                messages.info(request, _("Nothing was changed."))
-                return redirect("customer-detail", code=customer.code)
-            try:
-                services.customer_update(
-                    user=user, customer=customer, data=data, expected_version=version
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except PreconditionFailedError as exc:
-                conflict = True
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Customer “%(name)s” saved.") % {"name": customer.name})
-                return redirect("customer-detail", code=customer.code)
+    submission = submit_edit(
+        request,
+        form=form,
+        current_version=customer.version,
+        update=partial(services.customer_update, user=user, customer=customer),
+        detail_url=reverse("customer-detail", args=[customer.code]),
+        saved_message=_("Customer “%(name)s” saved.") % {"name": customer.name},
+    )
+    if submission.redirect:
+        return submission.redirect
     return render(
         request,
         "customers/customer_form.html",
@@ -279,10 +268,9 @@ def customer_edit(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "sections": sectioned(form, CUSTOMER_SECTIONS),
             "customer": customer,
-            "version": version,
-            "reload_url": reverse("customer-edit", args=[customer.code]) if conflict else None,
+            **submission.context(reverse("customer-edit", args=[customer.code])),
         },
-        status=409 if conflict else 200,
+        status=submission.status,
     )
 
 
@@ -309,11 +297,7 @@ def customer_similar(request: HttpRequest) -> HttpResponse:
 
 
 # --- customer 360 ------------------------------------------------------------------------------
-@login_required
-def customer_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """The customer 360 page: header, then one tab per facet of the relationship."""
-    user = request_user(request)
-    customer = get_object_or_404(selectors.customer_detail_queryset(user=user), code=code)
+def _outlets_tab(user: User, customer: Customer) -> dict[str, Any]:
     outlets = list(
         selectors.outlet_list(user=user)
         .filter(customer=customer)
@@ -330,28 +314,71 @@ def customer_detail(request: HttpRequest, code: str) -> HttpResponse:
         .filter(customer=customer, latitude__isnull=False, longitude__isnull=False)
         .values("code", "name", "city", "longitude", "latitude")[:2000]
     ]
-    contacts = list(selectors.contact_list(user=user).filter(customer=customer))
-    history = history_entries(instance=customer)
-    # Later capabilities (orders, sell-through, KPIs, tickets) add their tabs to this list.
-    tabs = [
-        {"key": "profile", "label": _("Profile"), "count": None},
-        {"key": "outlets", "label": _("Outlets"), "count": customer.outlet_count},  # type: ignore[attr-defined]
-        {"key": "contacts", "label": _("Contacts"), "count": len(contacts)},
-        {"key": "history", "label": _("History"), "count": len(history)},
-    ]
-    for tab in tabs:
-        tab["template"] = f"customers/tabs/_{tab['key']}.html"
-    return render(
-        request,
-        "customers/customer_detail.html",
+    return {"outlets": outlets, "outlet_points": {"title": _("Outlets"), "items": points}}
+
+
+def _contacts_tab(user: User, customer: Customer) -> dict[str, Any]:
+    return {"contacts": list(selectors.contact_list(user=user).filter(customer=customer))}
+
+
+def _history_tab(user: User, customer: Customer) -> dict[str, Any]:
+    return {"history": history_entries(instance=customer)}
+
+
+# The tabs of the 360 page: the first is rendered with the page, the others are fetched by
+# htmx when first shown, so the page costs what the user looks at. Later capabilities
+# (orders, sell-through, KPIs, tickets) add their tabs here.
+CUSTOMER_TABS: dict[str, Any] = {
+    "profile": None,
+    "outlets": _outlets_tab,
+    "contacts": _contacts_tab,
+    "history": _history_tab,
+}
+
+
+@login_required
+def customer_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The customer 360 page: header, then one tab per facet of the relationship.
+
+    `?tab=<key>` from htmx answers that tab's content alone; without htmx it opens the page
+    on that tab (a link that works without JavaScript)."""
+    user = request_user(request)
+    customer = get_object_or_404(selectors.customer_detail_queryset(user=user), code=code)
+    active = request.GET.get("tab", "profile")
+    if active not in CUSTOMER_TABS:
+        active = "profile"
+    context: dict[str, Any] = {"customer": customer, "active_tab": active}
+    loader = CUSTOMER_TABS[active]
+    if loader is not None:
+        context.update(loader(user, customer))
+    if request.htmx and "tab" in request.GET:  # type: ignore[attr-defined]
+        response = render(request, f"customers/tabs/_{active}.html", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    counts = {
+        "profile": None,
+        "outlets": customer.outlet_count,  # type: ignore[attr-defined]
+        "contacts": customer.contact_count,  # type: ignore[attr-defined]
+        "history": customer.history_count,  # type: ignore[attr-defined]
+    }
+    labels = {
+        "profile": _("Profile"),
+        "outlets": _("Outlets"),
+        "contacts": _("Contacts"),
+        "history": _("History"),
+    }
+    context["tabs"] = [
         {
-            "customer": customer,
-            "outlets": outlets,
-            "outlet_points": {"title": _("Outlets"), "items": points},
-            "contacts": contacts,
-            "primary_contact": next((c for c in contacts if c.is_primary), None),
-            "history": history,
-            "tabs": tabs,
-            "can_edit": policies.can_edit_customer(user, customer),
-        },
-    )
+            "key": key,
+            "label": labels[key],
+            "count": counts[key],
+            "template": f"customers/tabs/_{key}.html",
+            "url": f"{request.path}?tab={key}",
+        }
+        for key in CUSTOMER_TABS
+    ]
+    context["primary_contact"] = selectors.customer_primary_contact(user=user, customer=customer)
+    context["can_edit"] = policies.can_edit_customer(user, customer)
+    response = render(request, "customers/customer_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

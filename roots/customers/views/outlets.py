@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -13,16 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from roots.core.exceptions import PreconditionFailedError
 from roots.core.selectors import history_entries
 from roots.customers import policies, selectors, services
 from roots.customers.forms import OutletForm
 from roots.customers.views.common import (
-    changed_values,
     editable_customer,
-    posted_version,
     request_user,
     sectioned,
+    submit_edit,
 )
 
 OUTLET_SECTIONS: list[tuple[str, Any, list[str]]] = [
@@ -98,26 +97,16 @@ def outlet_edit(request: HttpRequest, code: str) -> HttpResponse:
     if not policies.can_edit_customer(user, outlet.customer):
         raise PermissionDenied(_("You may not change this customer's records."))
     form = OutletForm(request.POST or None, instance=outlet)
-    version, conflict = outlet.version, False
-    if request.method == "POST":
-        version = posted_version(request) or outlet.version
-        if form.is_valid():
-            data = changed_values(form)
-            if not data:
-                messages.info(request, _("Nothing was changed."))
-                return redirect("outlet-detail", code=outlet.code)
-            try:
-                services.outlet_update(
-                    user=user, outlet=outlet, data=data, expected_version=version
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except PreconditionFailedError as exc:
-                conflict = True
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Outlet “%(name)s” saved.") % {"name": outlet.name})
-                return redirect("outlet-detail", code=outlet.code)
+    submission = submit_edit(
+        request,
+        form=form,
+        current_version=outlet.version,
+        update=partial(services.outlet_update, user=user, outlet=outlet),
+        detail_url=reverse("outlet-detail", args=[outlet.code]),
+        saved_message=_("Outlet “%(name)s” saved.") % {"name": outlet.name},
+    )
+    if submission.redirect:
+        return submission.redirect
     return render(
         request,
         "customers/outlet_form.html",
@@ -126,8 +115,7 @@ def outlet_edit(request: HttpRequest, code: str) -> HttpResponse:
             "sections": sectioned(form, OUTLET_SECTIONS),
             "customer": outlet.customer,
             "outlet": outlet,
-            "version": version,
-            "reload_url": reverse("outlet-edit", args=[outlet.code]) if conflict else None,
+            **submission.context(reverse("outlet-edit", args=[outlet.code])),
         },
-        status=409 if conflict else 200,
+        status=submission.status,
     )

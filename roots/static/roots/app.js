@@ -18,6 +18,11 @@
     if (href && href.charAt(0) === "#" && history.replaceState) {
       history.replaceState(null, "", href);
     }
+    // A pane that is fetched on first view (hx-trigger="roots-show once") loads now.
+    var pane = document.querySelector(event.target.getAttribute("data-bs-target") || "");
+    if (pane && window.htmx) {
+      window.htmx.trigger(pane, "roots-show");
+    }
     // Charts drawn in a hidden pane have no size until the pane is shown.
     window.dispatchEvent(new Event("roots:resize"));
   });
@@ -55,9 +60,13 @@
     });
   });
 
+  // After htmx has processed the page, so that a lazily loaded pane can load.
+  function showTabSoon() {
+    window.setTimeout(showTabFromHash, 0);
+  }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", showTabFromHash);
+    document.addEventListener("DOMContentLoaded", showTabSoon);
   } else {
-    showTabFromHash();
+    showTabSoon();
   }
 })();

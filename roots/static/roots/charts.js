@@ -116,6 +116,10 @@
   var BUILDERS = { pie: pie, bar: bar, provinces: provinces, points: points };
 
   function init(el) {
+    if (el.dataset.chartReady) {
+      return;
+    }
+    el.dataset.chartReady = "1";
     var data = readData(el.dataset.source);
     var build = BUILDERS[el.dataset.chart];
     if (!data || !build || !window.echarts) {
@@ -138,6 +142,13 @@
     document.querySelectorAll("[data-chart]").forEach(init);
   }
 
+  // Charts inside content that htmx swapped in (a tab fetched on first view).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail && event.detail.elt;
+    if (root && root.querySelectorAll) {
+      root.querySelectorAll("[data-chart]").forEach(init);
+    }
+  });
   window.addEventListener("resize", resizeAll);
   window.addEventListener("roots:resize", resizeAll);
   if (document.readyState === "loading") {
