@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LoginForm(AuthenticationForm):
@@ -20,7 +21,7 @@ class LoginForm(AuthenticationForm):
 
 class OTPCodeForm(forms.Form):
     code = forms.RegexField(
-        label=_("Code"),
+        label=pgettext_lazy("two-factor", "Code"),
         regex=r"^\d{6}$",
         error_messages={"invalid": _("Enter the 6 digits shown in your app.")},
         widget=forms.TextInput(
