@@ -7,6 +7,17 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
+from roots.catalog.models import CustomerPrice, PriceList, Sku
+from roots.catalog.tests.factories import (
+    CategoryFactory,
+    CustomerPriceFactory,
+    PriceListFactory,
+    PriceListItemFactory,
+    ProductModelFactory,
+    SkuFactory,
+    StockLevelFactory,
+    WarehouseFactory,
+)
 from roots.customers.models import ChannelType, Contact, Customer, Outlet
 from roots.customers.tests.factories import ContactFactory, CustomerFactory, OutletFactory
 from roots.org.models import Branch, Role, User
@@ -54,6 +65,13 @@ class Personas:
     contact_a1: Contact
     contact_a2: Contact
     contact_b1: Contact
+    # The catalog: one SKU; price lists of A1's and B1's channel types; each of A1 and B1
+    # with a customer-specific price for the SKU.
+    sku: Sku
+    price_list_a1: PriceList
+    price_list_b1: PriceList
+    price_a1: CustomerPrice
+    price_b1: CustomerPrice
 
     def all_users(self) -> dict[str, User]:
         return {name: value for name, value in vars(self).items() if isinstance(value, User)}
@@ -98,6 +116,25 @@ def personas(db) -> Personas:
         account_manager=am_b,
     )
     supplier = SupplierFactory.create(code="P00001", name="青岛压缩机厂")
+    fridges = CategoryFactory.create(code="FRIDGE", name="冰箱", name_en="Refrigerators")
+    sku = SkuFactory.create(
+        code="BCD-216STPT-W",
+        name="海尔 BCD-216STPT 216升三门冰箱",
+        product_model=ProductModelFactory.create(
+            code="BCD-216STPT", name="海尔216升三门冰箱", category=fridges
+        ),
+    )
+    StockLevelFactory.create(
+        sku=sku, warehouse=WarehouseFactory.create(code="WH-BA-1", province=shandong)
+    )
+    price_list_a1 = PriceListFactory.create(
+        code="PL-MC", name="跨国连锁价格表", channel_type=ChannelType.MULTINATIONAL_CHAIN
+    )
+    price_list_b1 = PriceListFactory.create(
+        code="PL-LC", name="区域连锁价格表", channel_type=ChannelType.LOCAL_CHAIN
+    )
+    PriceListItemFactory.create(price_list=price_list_a1, sku=sku)
+    PriceListItemFactory.create(price_list=price_list_b1, sku=sku)
     return Personas(
         branch_a=branch_a,
         branch_b=branch_b,
@@ -123,6 +160,11 @@ def personas(db) -> Personas:
         contact_a1=ContactFactory.create(customer=cust_a1, name="张伟"),
         contact_a2=ContactFactory.create(customer=cust_a2, name="李娜"),
         contact_b1=ContactFactory.create(customer=cust_b1, name="王芳"),
+        sku=sku,
+        price_list_a1=price_list_a1,
+        price_list_b1=price_list_b1,
+        price_a1=CustomerPriceFactory.create(customer=cust_a1, sku=sku),
+        price_b1=CustomerPriceFactory.create(customer=cust_b1, sku=sku),
     )
 
 

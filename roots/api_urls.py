@@ -3,6 +3,17 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
+from roots.catalog.api import (
+    CategoryViewSet,
+    CustomerPriceViewSet,
+    PriceListItemViewSet,
+    PriceListViewSet,
+    ProductModelViewSet,
+    ProductViewSet,
+    RegionalVariantViewSet,
+    StockLevelViewSet,
+    WarehouseViewSet,
+)
 from roots.core.api import not_found
 from roots.customers.api import ContactViewSet, CustomerViewSet, OutletViewSet
 from roots.org.api import BranchViewSet, MeView, TokenView
@@ -13,6 +24,15 @@ router.register("branches", BranchViewSet, basename="branch")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("outlets", OutletViewSet, basename="outlet")
 router.register("contacts", ContactViewSet, basename="contact")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("product-models", ProductModelViewSet, basename="product-model")
+router.register("regional-variants", RegionalVariantViewSet, basename="regional-variant")
+router.register("products", ProductViewSet, basename="product")
+router.register("warehouses", WarehouseViewSet, basename="warehouse")
+router.register("stock", StockLevelViewSet, basename="stock-level")
+router.register("price-lists", PriceListViewSet, basename="price-list")
+router.register("price-list-items", PriceListItemViewSet, basename="price-list-item")
+router.register("customer-prices", CustomerPriceViewSet, basename="customer-price")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -54,6 +54,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from conftest import PASSWORD, Personas
+from roots.catalog.models import CustomerPrice, PriceList, Sku
 from roots.customers.models import Contact, Customer, Outlet
 from roots.org.models import User
 
@@ -85,6 +86,12 @@ A2_EDITORS = frozenset({"hq", "bm_a", "am_a2"})
 B1_VIEWERS = frozenset({"hq", "bm_b", "am_b", "pm", "cu_b1"})
 B1_EDITORS = frozenset({"hq", "bm_b", "am_b", "cu_b1"})
 CUSTOMER_CREATORS = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b"})
+# The catalog: every staff role and customer users read it; hq and product managers write
+# it. Staff who sell see every price list; a customer user its own channel type's only.
+CATALOG_VIEWERS = STAFF | {"cu_a1", "cu_b1"}
+CATALOG_EDITORS = frozenset({"hq", "pm"})
+PRICE_STAFF = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b", "pm"})
+CATALOG_CREATE = {r: 201 if r in CATALOG_EDITORS else 403 for r in ROLES}
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -179,7 +186,56 @@ CONTACTS = Resource(
     deletable=True,
     read_only_fields=frozenset({"id", "customer_name", "version", "created_at", "updated_at"}),
 )
-RESOURCES = (CUSTOMERS, OUTLETS, CONTACTS)
+PRODUCTS = Resource(
+    name="products",
+    url="/api/v1/products/",
+    model=Sku,
+    key="code",
+    patch={"colour": "钛灰"},
+    create_body=lambda p: {
+        "code": "BCD-300WDPD-W",
+        "product_model": "BCD-216STPT",
+        "name": "海尔 BCD-300WDPD 300升法式多门冰箱",
+        "list_price": "4999.00",
+    },
+    create_expect=CATALOG_CREATE,
+    read_only_fields=frozenset(
+        {"product_model_name", "category", "your_price", "version", "created_at", "updated_at"}
+    ),
+)
+PRICE_LISTS = Resource(
+    name="price-lists",
+    url="/api/v1/price-lists/",
+    model=PriceList,
+    key="code",
+    patch={"name": "2026年新价格表"},
+    create_body=lambda p: {
+        "code": "PL-NEW",
+        "name": "百货价格表",
+        "channel_type": "department_store",
+        "valid_from": "2026-01-01",
+    },
+    create_expect=CATALOG_CREATE,
+    read_only_fields=frozenset({"currency", "version", "created_at", "updated_at"}),
+)
+CUSTOMER_PRICES = Resource(
+    name="customer-prices",
+    url="/api/v1/customer-prices/",
+    model=CustomerPrice,
+    key="id",
+    patch={"price": "2399.00"},
+    create_body=lambda p: {
+        "customer": p.cust_a1.code,
+        "sku": p.sku.code,
+        "price": "2299.00",
+        "valid_from": "2026-03-01",
+    },
+    create_expect=CATALOG_CREATE,
+    read_only_fields=frozenset(
+        {"id", "customer_name", "sku_name", "version", "created_at", "updated_at"}
+    ),
+)
+RESOURCES = (CUSTOMERS, OUTLETS, CONTACTS, PRODUCTS, PRICE_LISTS, CUSTOMER_PRICES)
 
 RECORDS = (
     Record(
@@ -253,6 +309,46 @@ RECORDS = (
         lambda p: p.contact_b1.name,
         B1_VIEWERS,
         B1_EDITORS,
+    ),
+    Record(
+        PRODUCTS,
+        "BCD-216STPT-W",
+        lambda p: p.sku.code,
+        lambda p: p.sku.name,
+        CATALOG_VIEWERS,
+        CATALOG_EDITORS,
+    ),
+    Record(
+        PRICE_LISTS,
+        "PL-MC",
+        lambda p: p.price_list_a1.code,
+        lambda p: p.price_list_a1.name,
+        PRICE_STAFF | {"cu_a1"},
+        CATALOG_EDITORS,
+    ),
+    Record(
+        PRICE_LISTS,
+        "PL-LC",
+        lambda p: p.price_list_b1.code,
+        lambda p: p.price_list_b1.name,
+        PRICE_STAFF | {"cu_b1"},
+        CATALOG_EDITORS,
+    ),
+    Record(
+        CUSTOMER_PRICES,
+        "price_a1",
+        lambda p: str(p.price_a1.pk),
+        lambda p: p.cust_a1.name,
+        A1_VIEWERS,
+        CATALOG_EDITORS,
+    ),
+    Record(
+        CUSTOMER_PRICES,
+        "price_b1",
+        lambda p: str(p.price_b1.pk),
+        lambda p: p.cust_b1.name,
+        B1_VIEWERS,
+        CATALOG_EDITORS,
     ),
 )
 
@@ -333,6 +429,41 @@ EXTRA_API_CASES = (
         lambda p: {"name": "新名字"},
     ),
     ApiCase("me", "GET", lambda p: "/api/v1/me/", ALL_200),
+    # Catalog reference data: read by staff and customer users (404 for suppliers), written
+    # by hq and product managers only.
+    ApiCase(
+        "category-retrieve",
+        "GET",
+        lambda p: "/api/v1/categories/FRIDGE/",
+        {r: 200 if r in CATALOG_VIEWERS else 404 for r in ROLES},
+    ),
+    ApiCase(
+        "category-create",
+        "POST",
+        lambda p: "/api/v1/categories/",
+        CATALOG_CREATE,
+        lambda p: {"code": "TV", "name": "电视"},
+    ),
+    ApiCase(
+        "product-model-update",
+        "PATCH",
+        lambda p: "/api/v1/product-models/BCD-216STPT/",
+        _expect_by_access(CATALOG_VIEWERS, CATALOG_EDITORS, 200),
+        lambda p: {"series": "卡萨帝"},
+    ),
+    ApiCase(
+        "warehouse-retrieve",
+        "GET",
+        lambda p: "/api/v1/warehouses/WH-BA-1/",
+        {r: 200 if r in CATALOG_VIEWERS else 404 for r in ROLES},
+    ),
+    ApiCase("stock-list", "GET", lambda p: "/api/v1/stock/?warehouse=WH-BA-1", ALL_200),
+    ApiCase(
+        "product-delete",
+        "DELETE",
+        lambda p: "/api/v1/products/BCD-216STPT-W/",
+        dict.fromkeys(ROLES, 405),
+    ),
     # Records that do not exist answer like records out of scope.
     ApiCase(
         "customer-missing",

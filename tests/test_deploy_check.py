@@ -11,7 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in the worker's environment
+    # (async.E001 in a deploy check) when xdist runs them in the same worker: leave it out.
+    dropped = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(DJANGO_SETTINGS_MODULE="roots.settings.prod", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "roots.org",
     "roots.customers",
     "roots.procurement",
+    "roots.catalog",
     "roots.portal",
 ]
 

@@ -177,6 +177,10 @@ class Seeder:
         self._portal_users(plans, suppliers)
         self._sequences()
         step("portal users")
+        from roots.catalog.demo import seed_catalog  # the catalog's demo imports ours
+
+        self.report.counts.update(seed_catalog(scale=self.scale.name, rng=self.rand("catalog")))
+        step("catalog, stock and prices")
         self.report.seconds = time.perf_counter() - started
         return self.report
 

@@ -1,0 +1,280 @@
+"""Writes to the catalog. Each public function is one business action in one transaction;
+only headquarters and product managers write (`policies.can_edit_catalog`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from roots.catalog import policies
+from roots.catalog.models import (
+    Category,
+    CustomerPrice,
+    PriceList,
+    PriceListItem,
+    ProductModel,
+    RegionalVariant,
+    Sku,
+    StockLevel,
+    Warehouse,
+)
+from roots.core.models import VersionedModel
+from roots.core.services import apply_and_validate, lock_for_update
+
+if TYPE_CHECKING:
+    from roots.org.models import User
+
+V = TypeVar("V", bound=VersionedModel)
+
+
+def _check_writer(user: User) -> None:
+    if not policies.can_edit_catalog(user):
+        raise PermissionDenied(_("You may not change the catalog."))
+
+
+def _create(*, user: User, instance: V, data: Mapping[str, Any]) -> V:
+    _check_writer(user)
+    return apply_and_validate(instance=instance, data=dict(data), user=user)
+
+
+def _update(
+    *,
+    user: User,
+    instance: V,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    fixed: tuple[str, ...] = (),
+) -> V:
+    """Change a record; the fields in `fixed` (its code, its parent record) cannot change."""
+    _check_writer(user)
+    locked = lock_for_update(instance=instance, expected_version=expected_version)
+    values = dict(data)
+    for name in fixed:
+        if name not in values:
+            continue
+        new = values.pop(name)
+        current = getattr(locked, name)
+        if getattr(new, "pk", new) != getattr(current, "pk", current):
+            raise ValidationError({name: [_("This field cannot change.")]})
+    return apply_and_validate(instance=locked, data=values, user=user)
+
+
+# --- categories and product models ---------------------------------------------------------
+@transaction.atomic
+def category_create(*, user: User, data: Mapping[str, Any]) -> Category:
+    """Add a product category."""
+    return _create(user=user, instance=Category(), data=data)
+
+
+@transaction.atomic
+def category_update(
+    *, user: User, category: Category, data: Mapping[str, Any], expected_version: int | None = None
+) -> Category:
+    """Rename or move a category; its code stays and it cannot become its own ancestor."""
+    parent = data.get("parent")
+    while parent is not None:
+        if parent.pk == category.pk:
+            raise ValidationError({"parent": [_("A category cannot be under itself.")]})
+        parent = parent.parent
+    return _update(
+        user=user,
+        instance=category,
+        data=data,
+        expected_version=expected_version,
+        fixed=("code",),
+    )
+
+
+@transaction.atomic
+def product_model_create(*, user: User, data: Mapping[str, Any]) -> ProductModel:
+    """Add a product model (a product line)."""
+    return _create(user=user, instance=ProductModel(), data=data)
+
+
+@transaction.atomic
+def product_model_update(
+    *,
+    user: User,
+    product_model: ProductModel,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> ProductModel:
+    return _update(
+        user=user,
+        instance=product_model,
+        data=data,
+        expected_version=expected_version,
+        fixed=("code",),
+    )
+
+
+@transaction.atomic
+def regional_variant_create(*, user: User, data: Mapping[str, Any]) -> RegionalVariant:
+    """Record how a product model is tuned for a region."""
+    return _create(user=user, instance=RegionalVariant(), data=data)
+
+
+@transaction.atomic
+def regional_variant_update(
+    *,
+    user: User,
+    regional_variant: RegionalVariant,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> RegionalVariant:
+    return _update(
+        user=user,
+        instance=regional_variant,
+        data=data,
+        expected_version=expected_version,
+        fixed=("product_model",),
+    )
+
+
+# --- SKUs ----------------------------------------------------------------------------------
+@transaction.atomic
+def sku_create(*, user: User, data: Mapping[str, Any]) -> Sku:
+    """Add a SKU to a product model."""
+    return _create(user=user, instance=Sku(), data=data)
+
+
+@transaction.atomic
+def sku_update(
+    *, user: User, sku: Sku, data: Mapping[str, Any], expected_version: int | None = None
+) -> Sku:
+    """Change a SKU's attributes, list price or activity; its code stays."""
+    return _update(
+        user=user, instance=sku, data=data, expected_version=expected_version, fixed=("code",)
+    )
+
+
+# --- warehouses and stock ------------------------------------------------------------------
+@transaction.atomic
+def warehouse_create(*, user: User, data: Mapping[str, Any]) -> Warehouse:
+    return _create(user=user, instance=Warehouse(), data=data)
+
+
+@transaction.atomic
+def warehouse_update(
+    *,
+    user: User,
+    warehouse: Warehouse,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> Warehouse:
+    return _update(
+        user=user,
+        instance=warehouse,
+        data=data,
+        expected_version=expected_version,
+        fixed=("code",),
+    )
+
+
+def _check_reserved(values: Mapping[str, Any], current: StockLevel | None = None) -> None:
+    on_hand = values.get("on_hand", current.on_hand if current else 0)
+    reserved = values.get("reserved", current.reserved if current else 0)
+    if reserved > on_hand:
+        raise ValidationError({"reserved": [_("More units reserved than on hand.")]})
+
+
+@transaction.atomic
+def stock_level_create(*, user: User, data: Mapping[str, Any]) -> StockLevel:
+    """Record the stock of a SKU in a warehouse (one row per warehouse and SKU)."""
+    _check_writer(user)
+    _check_reserved(data)
+    return _create(user=user, instance=StockLevel(), data=data)
+
+
+@transaction.atomic
+def stock_level_update(
+    *,
+    user: User,
+    stock_level: StockLevel,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> StockLevel:
+    """Set the units on hand or reserved."""
+    _check_writer(user)
+    _check_reserved(data, stock_level)
+    return _update(
+        user=user,
+        instance=stock_level,
+        data=data,
+        expected_version=expected_version,
+        fixed=("warehouse", "sku"),
+    )
+
+
+# --- prices --------------------------------------------------------------------------------
+@transaction.atomic
+def price_list_create(*, user: User, data: Mapping[str, Any]) -> PriceList:
+    """Add a channel price list."""
+    return _create(user=user, instance=PriceList(), data=data)
+
+
+@transaction.atomic
+def price_list_update(
+    *,
+    user: User,
+    price_list: PriceList,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> PriceList:
+    return _update(
+        user=user,
+        instance=price_list,
+        data=data,
+        expected_version=expected_version,
+        fixed=("code",),
+    )
+
+
+@transaction.atomic
+def price_list_item_create(*, user: User, data: Mapping[str, Any]) -> PriceListItem:
+    """Price a SKU in a price list (once per list)."""
+    return _create(user=user, instance=PriceListItem(), data=data)
+
+
+@transaction.atomic
+def price_list_item_update(
+    *,
+    user: User,
+    price_list_item: PriceListItem,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> PriceListItem:
+    return _update(
+        user=user,
+        instance=price_list_item,
+        data=data,
+        expected_version=expected_version,
+        fixed=("price_list", "sku"),
+    )
+
+
+@transaction.atomic
+def customer_price_create(*, user: User, data: Mapping[str, Any]) -> CustomerPrice:
+    """Agree a customer-specific price for a SKU over a period."""
+    return _create(user=user, instance=CustomerPrice(), data=data)
+
+
+@transaction.atomic
+def customer_price_update(
+    *,
+    user: User,
+    customer_price: CustomerPrice,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> CustomerPrice:
+    return _update(
+        user=user,
+        instance=customer_price,
+        data=data,
+        expected_version=expected_version,
+        fixed=("customer", "sku"),
+    )
