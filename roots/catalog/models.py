@@ -11,8 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from roots.core.models import ScopedQuerySet, VersionedModel
-from roots.core.search import build_search_text
+from roots.core.models import ScopedQuerySet, SearchableMixin, VersionedModel
 from roots.customers.models import ChannelType, CustomerScopedQuerySet
 from roots.org.models import STAFF_ROLES, Role
 
@@ -69,7 +68,7 @@ class CatalogQuerySet(ScopedQuerySet):
         return self.all() if sees_catalog(user) else self.none()
 
 
-class Category(VersionedModel):
+class Category(SearchableMixin, VersionedModel):
     """A product category (冰箱, 洗衣机 ...), optionally under a parent category."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -96,11 +95,10 @@ class Category(VersionedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    def refresh_search_text(self) -> None:
-        self.search_text = build_search_text(self.code, self.name, self.name_en)
+    search_fields = ("code", "name", "name_en")
 
 
-class ProductModel(VersionedModel):
+class ProductModel(SearchableMixin, VersionedModel):
     """A product model (a product line, e.g. BCD-216STPT) of which SKUs are the variants."""
 
     code = models.CharField(_("code"), max_length=30, unique=True)
@@ -125,8 +123,7 @@ class ProductModel(VersionedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    def refresh_search_text(self) -> None:
-        self.search_text = build_search_text(self.code, self.name, self.series)
+    search_fields = ("code", "name", "series")
 
 
 class RegionalVariant(VersionedModel):
@@ -158,7 +155,7 @@ class RegionalVariant(VersionedModel):
         return f"{self.product_model_id} {self.region}"
 
 
-class Sku(VersionedModel):
+class Sku(SearchableMixin, VersionedModel):
     """A sellable product (库存单位) with its attributes and list price."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
@@ -210,11 +207,10 @@ class Sku(VersionedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    def refresh_search_text(self) -> None:
-        self.search_text = build_search_text(self.code, self.name, self.colour)
+    search_fields = ("code", "name", "colour")
 
 
-class Warehouse(VersionedModel):
+class Warehouse(SearchableMixin, VersionedModel):
     """A warehouse (中心库) in a province, optionally run by a branch."""
 
     code = models.CharField(_("code"), max_length=12, unique=True)
@@ -245,8 +241,7 @@ class Warehouse(VersionedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    def refresh_search_text(self) -> None:
-        self.search_text = build_search_text(self.code, self.name, self.city)
+    search_fields = ("code", "name", "city")
 
 
 class StockLevel(VersionedModel):
@@ -314,7 +309,7 @@ class PriceListQuerySet(ScopedQuerySet):
         return self.none()
 
 
-class PriceList(VersionedModel):
+class PriceList(SearchableMixin, VersionedModel):
     """The prices of one channel type (渠道价格表) for a period (`valid_to` empty: open)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -339,8 +334,7 @@ class PriceList(VersionedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    def refresh_search_text(self) -> None:
-        self.search_text = build_search_text(self.code, self.name)
+    search_fields = ("code", "name")
 
     def clean(self) -> None:
         super().clean()

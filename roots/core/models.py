@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from roots.core.search import query_terms
+from roots.core.search import build_search_text, query_terms
 
 if TYPE_CHECKING:
     from roots.org.models import User
@@ -34,6 +34,17 @@ class ScopedQuerySet(models.QuerySet):
         for term in query_terms(query or ""):
             qs = qs.filter(search_text__contains=term)
         return qs
+
+
+class SearchableMixin:
+    """A model searched by name keeps a `search_text` column (characters, full pinyin and
+    initials of `search_fields`); services call `refresh_search_text()` before saving."""
+
+    search_fields: ClassVar[tuple[str, ...]] = ()
+    search_text: str
+
+    def refresh_search_text(self) -> None:
+        self.search_text = build_search_text(*(getattr(self, f) for f in self.search_fields))
 
 
 class TimeStampedModel(models.Model):

@@ -9,8 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from roots.core.models import ScopedQuerySet, VersionedModel
-from roots.core.search import build_search_text
+from roots.core.models import ScopedQuerySet, SearchableMixin, VersionedModel
 from roots.org.models import Role
 
 if TYPE_CHECKING:
@@ -87,7 +86,7 @@ class CustomerQuerySet(CustomerScopedQuerySet):
     customer_path = ""
 
 
-class Customer(VersionedModel):
+class Customer(SearchableMixin, VersionedModel):
     """A channel customer (a retail chain, a department store, a franchise dealer ...)."""
 
     code = models.CharField(_("code"), max_length=12, unique=True)
@@ -190,8 +189,7 @@ class Customer(VersionedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    def refresh_search_text(self) -> None:
-        self.search_text = build_search_text(self.code, self.name, self.name_en)
+    search_fields = ("code", "name", "name_en")
 
 
 class OutletFormat(models.TextChoices):
@@ -207,7 +205,7 @@ class OutletQuerySet(CustomerScopedQuerySet):
     """Outlets and contacts are visible with their customer."""
 
 
-class Outlet(VersionedModel):
+class Outlet(SearchableMixin, VersionedModel):
     """A shop or counter of a customer where our products are sold (网点)."""
 
     code = models.CharField(_("code"), max_length=12, unique=True)
@@ -255,8 +253,7 @@ class Outlet(VersionedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    def refresh_search_text(self) -> None:
-        self.search_text = build_search_text(self.code, self.name, self.city)
+    search_fields = ("code", "name", "city")
 
 
 class Gender(models.TextChoices):
@@ -269,7 +266,7 @@ class ContactQuerySet(CustomerScopedQuerySet):
     """Outlets and contacts are visible with their customer."""
 
 
-class Contact(VersionedModel):
+class Contact(SearchableMixin, VersionedModel):
     """A person at a customer, with the personal profile a salesperson keeps (seed 002)."""
 
     customer = models.ForeignKey(
@@ -309,5 +306,4 @@ class Contact(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
-    def refresh_search_text(self) -> None:
-        self.search_text = build_search_text(self.name, self.name_en, self.mobile)
+    search_fields = ("name", "name_en", "mobile")

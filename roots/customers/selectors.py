@@ -158,6 +158,10 @@ class CustomerDashboardStats:
     outlets_by_province: list[ProvinceCount]
     recent: list[Customer]
 
+    @property
+    def priority_a_plus(self) -> int:
+        return next((p.count for p in self.by_priority if p.key == Priority.A_PLUS), 0)
+
 
 def customer_dashboard_stats(*, user: User, recent: int = 8) -> CustomerDashboardStats:
     """Counts by channel type, tier, priority and key account (one grouped query), active
