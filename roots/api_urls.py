@@ -16,7 +16,10 @@ from roots.catalog.api import (
 )
 from roots.core.api import not_found
 from roots.customers.api import ContactViewSet, CustomerViewSet, OutletViewSet
+from roots.finance.api import ROUTES as FINANCE_ROUTES
 from roots.org.api import BranchViewSet, MeView, TokenView
+from roots.orders.api import ROUTES as ORDER_ROUTES
+from roots.service.api import ROUTES as SERVICE_ROUTES
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -33,6 +36,8 @@ router.register("stock", StockLevelViewSet, basename="stock-level")
 router.register("price-lists", PriceListViewSet, basename="price-list")
 router.register("price-list-items", PriceListItemViewSet, basename="price-list-item")
 router.register("customer-prices", CustomerPriceViewSet, basename="customer-price")
+for prefix, viewset, basename in (*ORDER_ROUTES, *FINANCE_ROUTES, *SERVICE_ROUTES):
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

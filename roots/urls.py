@@ -13,6 +13,9 @@ urlpatterns = [
     path("customers/", include("roots.customers.urls")),
     path("", include("roots.customers.record_urls")),
     path("portal/", include("roots.portal.urls")),
+    path("", include("roots.orders.urls")),
+    path("", include("roots.finance.urls")),
+    path("", include("roots.service.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Namespaced: the router's names (customer-list, customer-detail ...) would otherwise

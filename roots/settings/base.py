@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "roots.customers",
     "roots.procurement",
     "roots.catalog",
+    "roots.orders",
+    "roots.finance",
+    "roots.service",
     "roots.portal",
 ]
 

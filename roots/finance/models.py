@@ -1,0 +1,1 @@
+"""Finance: invoices, payments, rebates and expenses, monthly statements and reconciliation."""

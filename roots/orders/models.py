@@ -1,0 +1,375 @@
+"""Orders: standard orders placed by a channel customer for one of its outlets, made-to-order
+(定制) requests with their quotes, and the timeline of both (one event per step).
+
+Life-cycles (docs/orders.md draws them):
+
+* Order: submitted -> confirmed -> allocated -> shipped -> delivered -> closed, and
+  cancelled from submitted, confirmed or allocated.
+* Custom order: requested -> quoted -> accepted -> in_production -> produced (an `Order` of
+  kind `made_to_order` ships it), with declined (by the product manager), rejected (the
+  customer turns the quote down), expired (the quote's validity passed) and cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from roots.core.models import SearchableMixin, TimeStampedModel, VersionedModel
+from roots.customers.models import CustomerScopedQuerySet
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+# Production of an accepted custom order must start within this many days (the seeds' Gome
+# case: into production within a week).
+PRODUCTION_START_DAYS = 7
+# The clock is "at risk" (alert the account and product managers) this many days before.
+PRODUCTION_RISK_DAYS = 2
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class OrderStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    CONFIRMED = "confirmed", _("Confirmed")
+    ALLOCATED = "allocated", _("Allocated")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Orders whose value still counts against the customer's credit before it is invoiced.
+OPEN_ORDER_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.CONFIRMED, OrderStatus.ALLOCATED)
+
+
+class OrderKind(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    MADE_TO_ORDER = "made_to_order", _("Made to order")
+
+
+class OrderQuerySet(CustomerScopedQuerySet):
+    """Orders are visible with their customer (`customer_scope`)."""
+
+
+class Order(SearchableMixin, VersionedModel):
+    """A customer's order for one outlet (delivery address), priced when submitted."""
+
+    number = models.CharField(_("number"), max_length=16, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrderKind.choices, default=OrderKind.STANDARD
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    outlet = models.ForeignKey(
+        "customers.Outlet", verbose_name=_("outlet"), on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=OrderStatus.choices,
+        default=OrderStatus.SUBMITTED,
+        db_index=True,
+    )
+    placed_by = models.ForeignKey(
+        "org.User",
+        verbose_name=_("placed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    customer_reference = models.CharField(_("your reference"), max_length=50, blank=True)
+    requested_date = models.DateField(_("requested delivery date"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    subtotal = models.DecimalField(_("subtotal (CNY)"), default=0, **MONEY)
+    discount_total = models.DecimalField(_("discount (CNY)"), default=0, **MONEY)
+    total = models.DecimalField(_("total (CNY)"), default=0, **MONEY)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    allocated_at = models.DateTimeField(_("allocated at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=500, blank=True)
+    search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
+
+    objects = OrderQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+
+    search_fields = ("number", "customer_reference")
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(subtotal__gte=0, discount_total__gte=0, total__gte=0),
+                name="orders_order_amounts_gte_0",
+            )
+        ]
+        indexes = [models.Index(fields=["customer", "status"], name="orders_order_cust_status")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ORDER_STATUSES
+
+
+class OrderLine(models.Model):
+    """One SKU (or, for a made-to-order order, the quoted product) at its price."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
+    )
+    line_no = models.PositiveSmallIntegerField(_("line"))
+    sku = models.ForeignKey(
+        "catalog.Sku",
+        verbose_name=_("SKU"),
+        on_delete=models.PROTECT,
+        related_name="order_lines",
+        null=True,
+        blank=True,
+    )
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(100_000)]
+    )
+    list_price = models.DecimalField(_("list price (CNY)"), **MONEY)
+    unit_price = models.DecimalField(_("unit price (CNY)"), **MONEY)
+    discount = models.DecimalField(_("discount (CNY)"), default=0, **MONEY)
+    line_total = models.DecimalField(_("line total (CNY)"), **MONEY)
+
+    class Meta:
+        ordering = ["order_id", "line_no"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_no"], name="orders_line_no_uniq"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="orders_line_quantity_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.line_no}"
+
+
+class CustomOrderStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    QUOTED = "quoted", _("Quoted")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PRODUCTION = "in_production", _("In production")
+    PRODUCED = "produced", _("Produced")
+    DECLINED = "declined", _("Declined")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CustomOrderQuerySet(CustomerScopedQuerySet):
+    """Custom orders are visible with their customer (`customer_scope`)."""
+
+
+class CustomOrder(SearchableMixin, VersionedModel):
+    """A made-to-order request (定制): the customer's need, our quote, the production clock."""
+
+    number = models.CharField(_("number"), max_length=16, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="custom_orders",
+    )
+    outlet = models.ForeignKey(
+        "customers.Outlet",
+        verbose_name=_("outlet"),
+        on_delete=models.PROTECT,
+        related_name="custom_orders",
+    )
+    requested_by = models.ForeignKey(
+        "org.User",
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CustomOrderStatus.choices,
+        default=CustomOrderStatus.REQUESTED,
+        db_index=True,
+    )
+    # The need
+    title = models.CharField(_("title"), max_length=200)
+    category = models.ForeignKey(
+        "catalog.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    capacity_min = models.DecimalField(
+        _("capacity from"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    capacity_max = models.DecimalField(
+        _("capacity to"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    target_price = models.DecimalField(
+        _("target unit price (CNY)"),
+        validators=[MinValueValidator(0)],
+        null=True,
+        blank=True,
+        **MONEY,
+    )
+    features = models.JSONField(_("features"), default=list, blank=True)
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(1_000_000)]
+    )
+    wanted_date = models.DateField(_("wanted by"), null=True, blank=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    # The quote
+    quoted_model = models.ForeignKey(
+        "catalog.ProductModel",
+        verbose_name=_("quoted model"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    quoted_price = models.DecimalField(
+        _("quoted unit price (CNY)"), null=True, blank=True, **MONEY
+    )
+    quoted_lead_days = models.PositiveSmallIntegerField(
+        _("lead time (days)"), null=True, blank=True
+    )
+    quote_valid_until = models.DateField(_("quote valid until"), null=True, blank=True)
+    quote_note = models.TextField(_("quote note"), max_length=2000, blank=True)
+    quoted_by = models.ForeignKey(
+        "org.User",
+        verbose_name=_("quoted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    quoted_at = models.DateTimeField(_("quoted at"), null=True, blank=True)
+    # Acceptance and the production clock
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    production_due = models.DateTimeField(
+        _("production must start by"), null=True, blank=True, db_index=True
+    )
+    production_started_at = models.DateTimeField(_("production started"), null=True, blank=True)
+    produced_at = models.DateTimeField(_("produced at"), null=True, blank=True)
+    risk_alerted_at = models.DateTimeField(_("risk alert sent"), null=True, blank=True)
+    closed_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # The order that ships it (created when the customer accepts the quote)
+    order = models.OneToOneField(
+        Order,
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        related_name="custom_order",
+        null=True,
+        blank=True,
+    )
+    search_text = models.CharField(max_length=600, editable=False, db_index=True, default="")
+
+    objects = CustomOrderQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+
+    search_fields = ("number", "title")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("custom order")
+        verbose_name_plural = _("custom orders")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity_min__isnull=True)
+                | models.Q(capacity_max__isnull=True)
+                | models.Q(capacity_max__gte=models.F("capacity_min")),
+                name="orders_custom_capacity_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @staticmethod
+    def production_deadline(accepted_at: datetime) -> datetime:
+        return accepted_at + timedelta(days=PRODUCTION_START_DAYS)
+
+
+class EventKind(models.TextChoices):
+    STATUS = "status", _("Status change")
+    NOTE = "note", _("Note")
+    ALERT = "alert", _("Alert")
+
+
+class OrderEventQuerySet(CustomerScopedQuerySet):
+    pass
+
+
+class OrderEvent(TimeStampedModel):
+    """One step on the timeline of an order or a custom order, shown to customer and staff."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.ForeignKey(
+        Order,
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        null=True,
+        blank=True,
+    )
+    custom_order = models.ForeignKey(
+        CustomOrder,
+        verbose_name=_("custom order"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    actor = models.ForeignKey(
+        "org.User",
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    visible_to_customer = models.BooleanField(_("visible to the customer"), default=True)
+
+    objects = OrderEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(order__isnull=False) | models.Q(custom_order__isnull=False),
+                name="orders_event_has_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_status}->{self.to_status}"

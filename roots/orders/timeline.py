@@ -1,0 +1,107 @@
+"""The timeline shared by orders and custom orders: one `OrderEvent` per step, and the e-mail
+that tells the people concerned (console backend by default, SMTP by `EMAIL_URL`).
+
+Services call `record_event()` inside their transaction; the mail goes out only when the
+transaction commits, so that a rolled-back step never announces itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from roots.orders.models import CustomOrder, EventKind, Order, OrderEvent
+from roots.org.models import Role, User
+
+if TYPE_CHECKING:
+    from roots.customers.models import Customer
+
+
+def people_of(customer: Customer, *, roles: Iterable[str] = ()) -> list[User]:
+    """The customer's own users and its account manager, plus every active user of `roles`
+    (e.g. product managers for a custom-order request)."""
+    users = list(
+        User.objects.filter(role=Role.CUSTOMER_USER, customer_id=customer.pk, is_active=True)
+    )
+    if customer.account_manager_id:
+        manager = User.objects.filter(pk=customer.account_manager_id, is_active=True).first()
+        if manager is not None:
+            users.append(manager)
+    roles = list(roles)
+    if roles:
+        users.extend(User.objects.filter(role__in=roles, is_active=True))
+    seen: set[int] = set()
+    unique = []
+    for user in users:
+        if user.pk not in seen:
+            seen.add(user.pk)
+            unique.append(user)
+    return unique
+
+
+def record_event(
+    *,
+    subject: Order | CustomOrder,
+    actor: User | None,
+    kind: str = EventKind.STATUS,
+    from_status: str = "",
+    to_status: str = "",
+    message: str = "",
+    visible_to_customer: bool = True,
+    notify: Iterable[User] | None = None,
+) -> OrderEvent:
+    """Write one timeline event for `subject` and, after commit, e-mail `notify` (default:
+    the customer's users and account manager; staff-only events only to staff)."""
+    event = OrderEvent.objects.create(
+        customer_id=subject.customer_id,
+        order=subject if isinstance(subject, Order) else None,
+        custom_order=subject if isinstance(subject, CustomOrder) else None,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        message=message,
+        visible_to_customer=visible_to_customer,
+    )
+    recipients = list(notify) if notify is not None else people_of(subject.customer)
+    if not visible_to_customer:
+        recipients = [u for u in recipients if u.role != Role.CUSTOMER_USER]
+    recipients = [u for u in recipients if u.email and (actor is None or u.pk != actor.pk)]
+    if recipients:
+        transaction.on_commit(lambda: _send(event, subject, recipients))
+    return event
+
+
+def _send(event: OrderEvent, subject: Order | CustomOrder, recipients: list[User]) -> None:
+    """One mail per recipient, in the recipient's language."""
+    messages = []
+    for user in recipients:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            status = dict(type(subject)._meta.get_field("status").flatchoices).get(  # type: ignore[union-attr]
+                event.to_status, event.to_status
+            )
+            title = _("%(number)s: %(status)s") % {"number": subject.number, "status": status}
+            body = "\n".join(
+                line
+                for line in (
+                    _("%(number)s for %(customer)s is now: %(status)s.")
+                    % {
+                        "number": subject.number,
+                        "customer": subject.customer.name,
+                        "status": status,
+                    },
+                    event.message,
+                    _("By: %(actor)s") % {"actor": event.actor.display_name}
+                    if event.actor is not None
+                    else "",
+                )
+                if line
+            )
+        messages.append((f"[Roots] {title}", body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+    send_mass_mail(messages, fail_silently=False)

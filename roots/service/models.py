@@ -1,0 +1,1 @@
+"""Service: the cases of channel customers (complaints) with response deadlines."""
