@@ -44,7 +44,7 @@ apt:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
 
 apt-run:
-	@$(MAKE) --no-print-directory apt-install PACKAGES="gettext"
+	@$(MAKE) --no-print-directory apt-install PACKAGES="gettext fonts-noto-cjk"
 
 apt-install:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

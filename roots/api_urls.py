@@ -17,8 +17,8 @@ from roots.catalog.api import (
 from roots.core.api import not_found
 from roots.customers.api import ContactViewSet, CustomerViewSet, OutletViewSet
 from roots.finance.api import ROUTES as FINANCE_ROUTES
-from roots.org.api import BranchViewSet, MeView, TokenView
 from roots.orders.api import ROUTES as ORDER_ROUTES
+from roots.org.api import BranchViewSet, MeView, TokenView
 from roots.service.api import ROUTES as SERVICE_ROUTES
 
 router = DefaultRouter(trailing_slash=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("customers/", include("roots.customers.urls")),
     path("", include("roots.customers.record_urls")),
     path("portal/", include("roots.portal.urls")),
+    path("", include("roots.catalog.urls")),
     path("", include("roots.orders.urls")),
     path("", include("roots.finance.urls")),
     path("", include("roots.service.urls")),

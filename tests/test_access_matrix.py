@@ -43,6 +43,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
@@ -129,7 +130,9 @@ class Record:
         return self.model.objects.all_unscoped().get(**lookup)
 
 
-def _expect_by_access(viewers: frozenset[str], editors: frozenset[str], ok: int) -> dict[str, int]:
+def _expect_by_access(
+    viewers: AbstractSet[str], editors: AbstractSet[str], ok: int
+) -> dict[str, int]:
     return {role: ok if role in editors else 403 if role in viewers else 404 for role in ROLES}
 
 
@@ -788,6 +791,14 @@ def _page_by_access(viewers: frozenset[str], editors: frozenset[str] | None) -> 
     return _expect_by_access(viewers, editors, 200)
 
 
+def _fixed(url: str) -> Callable[[Personas], str]:
+    return lambda p: url
+
+
+def _contact_url(label: str, suffix: str) -> Callable[[Personas], str]:
+    return lambda p: f"/contacts/{getattr(p, label).pk}/{suffix}"
+
+
 PAGES: list[Page] = [
     Page("dashboard", lambda p: "/dashboard/", dict.fromkeys(STAFF, 200)),
     Page("portal", lambda p: "/portal/", dict.fromkeys(PORTAL, 200)),
@@ -808,15 +819,15 @@ for _customer, _viewers, _editors in (
     ("C100003", B1_VIEWERS, B1_EDITORS),
 ):
     PAGES += [
-        Page(f"customer-{_customer}", lambda p, c=_customer: f"/customers/{c}/",
+        Page(f"customer-{_customer}", _fixed(f"/customers/{_customer}/"),
              _page_by_access(_viewers, None)),
-        Page(f"customer-{_customer}-edit", lambda p, c=_customer: f"/customers/{c}/edit/",
+        Page(f"customer-{_customer}-edit", _fixed(f"/customers/{_customer}/edit/"),
              _page_by_access(_viewers, _editors)),
         Page(f"customer-{_customer}-outlet-new",
-             lambda p, c=_customer: f"/customers/{c}/outlets/new/",
+             _fixed(f"/customers/{_customer}/outlets/new/"),
              _page_by_access(_viewers, _editors)),
         Page(f"customer-{_customer}-contact-new",
-             lambda p, c=_customer: f"/customers/{c}/contacts/new/",
+             _fixed(f"/customers/{_customer}/contacts/new/"),
              _page_by_access(_viewers, _editors)),
     ]  # fmt: skip
 for _outlet, _viewers, _editors in (
@@ -825,9 +836,9 @@ for _outlet, _viewers, _editors in (
     ("S1000003", B1_VIEWERS, B1_EDITORS),
 ):
     PAGES += [
-        Page(f"outlet-{_outlet}", lambda p, c=_outlet: f"/outlets/{c}/",
+        Page(f"outlet-{_outlet}", _fixed(f"/outlets/{_outlet}/"),
              _page_by_access(_viewers, None)),
-        Page(f"outlet-{_outlet}-edit", lambda p, c=_outlet: f"/outlets/{c}/edit/",
+        Page(f"outlet-{_outlet}-edit", _fixed(f"/outlets/{_outlet}/edit/"),
              _page_by_access(_viewers, _editors)),
     ]  # fmt: skip
 for _contact, _viewers, _editors in (
@@ -836,9 +847,9 @@ for _contact, _viewers, _editors in (
     ("contact_b1", B1_VIEWERS, B1_EDITORS),
 ):
     PAGES += [
-        Page(f"{_contact}", lambda p, c=_contact: f"/contacts/{getattr(p, c).pk}/",
+        Page(f"{_contact}", _contact_url(_contact, ""),
              _page_by_access(_viewers, None)),
-        Page(f"{_contact}-edit", lambda p, c=_contact: f"/contacts/{getattr(p, c).pk}/edit/",
+        Page(f"{_contact}-edit", _contact_url(_contact, "edit/"),
              _page_by_access(_viewers, _editors)),
     ]  # fmt: skip
 

@@ -7,6 +7,7 @@ from roots.catalog.models import (
     PriceList,
     PriceListItem,
     ProductModel,
+    Promotion,
     RegionalVariant,
     Sku,
     StockLevel,
@@ -96,4 +97,14 @@ class CustomerPriceAdmin(SimpleHistoryAdmin):
     search_fields = ["customer__code", "sku__code"]
     list_select_related = ["customer", "sku"]
     raw_id_fields = ["customer", "sku"]
+    readonly_fields = _RECORD
+
+
+@admin.register(Promotion)
+class PromotionAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "valid_from", "valid_to", "discount_percent", "is_published"]
+    list_filter = ["is_published"]
+    search_fields = ["code", "name", "search_text"]
+    filter_horizontal = ["categories", "product_models"]
+    raw_id_fields = ["skus", "created_by"]
     readonly_fields = _RECORD

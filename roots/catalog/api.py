@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, mixins, serializers
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,6 +20,7 @@ from roots.catalog.filters import (
     PriceListFilter,
     PriceListItemFilter,
     ProductModelFilter,
+    PromotionFilter,
     RegionalVariantFilter,
     SkuFilter,
     StockLevelFilter,
@@ -30,6 +32,7 @@ from roots.catalog.models import (
     PriceList,
     PriceListItem,
     ProductModel,
+    Promotion,
     RegionalVariant,
     Sku,
     StockLevel,
@@ -44,7 +47,7 @@ from roots.core.api import (
     request_user,
     scope_user,
 )
-from roots.customers.models import Customer
+from roots.customers.models import ChannelType, Customer
 from roots.org.models import Branch, Province, Role
 
 _RECORD_FIELDS = ["version", "created_at", "updated_at"]
@@ -409,3 +412,123 @@ class CustomerPriceViewSet(CatalogViewSet):
 
     def get_queryset(self) -> Any:
         return selectors.customer_price_list(user=scope_user(self.request))
+
+
+# --- promotions ----------------------------------------------------------------------------
+class FlatListField(serializers.ListField):
+    """A list whose item errors are answered as a flat list of messages ("2: not a valid
+    choice"), the API's error format, instead of a dict keyed by position."""
+
+    def run_child_validation(self, data: list[Any]) -> Any:
+        try:
+            return super().run_child_validation(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail
+            if not isinstance(detail, dict):
+                raise
+            messages = [
+                f"{index}: {message}"
+                for index, errors in detail.items()
+                for message in (errors if isinstance(errors, list) else [errors])
+            ]
+            raise serializers.ValidationError(messages) from exc
+
+
+class PromotionSerializer(serializers.ModelSerializer):
+    code = serializers.RegexField(
+        r"^[A-Z0-9][A-Z0-9-]{1,19}$",
+        max_length=20,
+        required=False,
+        help_text="Business code; generated (PR000123) when left out.",
+    )
+    channel_types = FlatListField(
+        child=serializers.ChoiceField(choices=ChannelType.choices),
+        max_length=len(ChannelType.choices),
+        required=False,
+        help_text="Channel types it is for; empty: every channel.",
+    )
+    categories = ScopedSlugRelatedField(
+        slug_field="code", queryset=Category.objects.all(), many=True, required=False
+    )
+    product_models = ScopedSlugRelatedField(
+        slug_field="code", queryset=ProductModel.objects.all(), many=True, required=False
+    )
+    skus = ScopedSlugRelatedField(
+        slug_field="code", queryset=Sku.objects.all(), many=True, required=False
+    )
+    discount_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100")
+    )
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Promotion
+        fields = [
+            "code",
+            "name",
+            "description",
+            "valid_from",
+            "valid_to",
+            "channel_types",
+            "categories",
+            "product_models",
+            "skus",
+            "discount_percent",
+            "is_published",
+            "created_by",
+            *_RECORD_FIELDS,
+        ]
+        read_only_fields = ["created_by", *_RECORD_FIELDS]
+        extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("valid_from", getattr(self.instance, "valid_from", None))
+        end = attrs.get("valid_to", getattr(self.instance, "valid_to", None))
+        if start is not None and end is not None and end < start:
+            raise serializers.ValidationError(
+                {"valid_to": [_("The end must not be before the start.")]}
+            )
+        return attrs
+
+
+class PromotionViewSet(
+    ServiceWriteMixin,
+    RetrieveWithETagMixin,
+    mixins.ListModelMixin,
+    ScopedModelViewSet,
+):
+    """Promotions: headquarters and product managers create, change and delete them (drafts
+    included); other staff read the published ones; a customer user the published ones of
+    its channel type that are valid today."""
+
+    model = Promotion
+    serializer_class = PromotionSerializer
+    filterset_class = PromotionFilter
+    lookup_field = "code"
+    ordering_fields = ["code", "valid_from", "valid_to", "discount_percent"]
+    create_service = staticmethod(services.promotion_create)
+    create_permission = staticmethod(policies.can_edit_promotions)
+    update_service = staticmethod(services.promotion_update)
+    instance_kwarg = "promotion"
+
+    def get_queryset(self) -> Any:
+        return selectors.promotion_list(user=scope_user(self.request)).prefetch_related(
+            "categories", "product_models", "skus"
+        )
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.get_object()
+        if not policies.can_edit_promotions(request_user(request)):
+            raise exceptions.PermissionDenied()
+        return super().update(request, *args, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        promotion = self.get_object()
+        services.promotion_delete(
+            user=request_user(request),
+            promotion=promotion,
+            expected_version=self.expected_version(),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

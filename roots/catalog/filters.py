@@ -15,6 +15,7 @@ from roots.catalog.models import (
     PriceList,
     PriceListItem,
     ProductModel,
+    Promotion,
     Region,
     RegionalVariant,
     Sku,
@@ -155,3 +156,21 @@ class CustomerPriceFilter(django_filters.FilterSet):
                 Q(customer__search_text__contains=term) | Q(sku__search_text__contains=term)
             )
         return queryset
+
+
+class PromotionFilter(SearchFilterMixin):
+    channel_type = django_filters.ChoiceFilter(
+        choices=ChannelType.choices, method="filter_channel", label=_("Channel type")
+    )
+    valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("Valid on"))
+    is_published = StrictBooleanFilter(label=_("Published"))
+
+    class Meta:
+        model = Promotion
+        fields = ["search", "channel_type", "valid_on", "is_published"]
+
+    def filter_channel(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.for_channel(value)
+
+    def filter_valid_on(self, queryset: Any, name: str, value: Any) -> Any:
+        return queryset.valid_on(value)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Self
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +17,8 @@ from roots.customers.models import ChannelType, CustomerScopedQuerySet
 from roots.org.models import STAFF_ROLES, Role
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from roots.org.models import User
 
 # Staff roles that see every price list (call agents and engineers quote no prices).
@@ -436,3 +439,119 @@ def _check_dates(instance: PriceList | CustomerPrice) -> None:
     start, end = instance.valid_from, instance.valid_to
     if start is not None and end is not None and end < start:
         raise ValidationError({"valid_to": [_("The end must not be before the start.")]})
+
+
+# --- promotions ----------------------------------------------------------------------------
+class PromotionQuerySet(ScopedQuerySet):
+    def visible_to(self, user: User) -> Self:
+        """Headquarters and product managers see every promotion (drafts too); other staff
+        the published ones; a customer user the published ones valid today that target its
+        channel type; supplier users none."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role in PROMOTION_EDITORS:
+            return self.all()
+        if user.role in STAFF_ROLES:
+            return self.filter(is_published=True)
+        if user.role == Role.CUSTOMER_USER and user.customer_id:
+            channel = user.customer.channel_type if user.customer else ""
+            return (
+                self.filter(is_published=True).valid_on(timezone.localdate()).for_channel(channel)
+            )
+        return self.none()
+
+    def valid_on(self, on: date) -> Self:
+        return self.filter(valid_from__lte=on, valid_to__gte=on)
+
+    def for_channel(self, channel_type: str) -> Self:
+        """Promotions for every channel (an empty list) or naming `channel_type`. The list is
+        JSON, matched as text (`"local_chain"` with its quotes) so that SQLite and PostgreSQL
+        answer alike."""
+        return self.filter(
+            models.Q(channel_types=[]) | models.Q(channel_types__icontains=f'"{channel_type}"')
+        )
+
+
+# Roles that create and change promotions.
+PROMOTION_EDITORS = frozenset({Role.HQ_ADMIN, Role.PRODUCT_MANAGER})
+
+
+class Promotion(SearchableMixin, VersionedModel):
+    """A price promotion (促销) published by headquarters: a discount off the customer's own
+    price, for a period, for some channel types (none listed: all) and some products
+    (categories, product models or SKUs; none listed: the whole catalog)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    channel_types = models.JSONField(
+        _("channel types"),
+        default=list,
+        blank=True,
+        help_text=_("The channel types it is for; empty: every channel."),
+    )
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), related_name="promotions", blank=True
+    )
+    product_models = models.ManyToManyField(
+        ProductModel, verbose_name=_("product models"), related_name="promotions", blank=True
+    )
+    skus = models.ManyToManyField(
+        Sku, verbose_name=_("SKUs"), related_name="promotions", blank=True
+    )
+    discount_percent = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    created_by = models.ForeignKey(
+        "org.User",
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    search_text = models.CharField(max_length=600, editable=False, db_index=True, default="")
+
+    objects = PromotionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+
+    search_fields = ("code", "name")
+
+    class Meta:
+        ordering = ["-valid_from", "code"]
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")),
+                name="catalog_promotion_valid_dates",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="catalog_promotion_discount_0_100",
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_to"], name="catalog_promo_dates_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": [_("The end must not be before the start.")]})
+        channels = self.channel_types
+        if not isinstance(channels, list) or any(
+            not isinstance(c, str) or c not in ChannelType.values for c in channels
+        ):
+            raise ValidationError({"channel_types": [_("Unknown channel type.")]})
+        self.channel_types = sorted(set(channels))
+
+    def is_valid_on(self, on: date) -> bool:
+        return self.is_published and self.valid_from <= on <= self.valid_to

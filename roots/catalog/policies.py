@@ -15,3 +15,10 @@ def can_edit_catalog(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active) and user.has_role(
         Role.HQ_ADMIN, Role.PRODUCT_MANAGER
     )
+
+
+def can_edit_promotions(user: User) -> bool:
+    """Headquarters and product managers create and change promotions."""
+    return bool(user.is_authenticated and user.is_active) and user.has_role(
+        Role.HQ_ADMIN, Role.PRODUCT_MANAGER
+    )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from roots.catalog import policies
@@ -17,13 +18,15 @@ from roots.catalog.models import (
     PriceList,
     PriceListItem,
     ProductModel,
+    Promotion,
     RegionalVariant,
     Sku,
     StockLevel,
     Warehouse,
 )
+from roots.core.exceptions import ConflictError
 from roots.core.models import VersionedModel
-from roots.core.services import apply_and_validate, lock_for_update
+from roots.core.services import apply_and_validate, lock_for_update, sequence_next
 
 if TYPE_CHECKING:
     from roots.org.models import User
@@ -278,3 +281,81 @@ def customer_price_update(
         expected_version=expected_version,
         fixed=("customer", "sku"),
     )
+
+
+# --- promotions ----------------------------------------------------------------------------
+PROMOTION_TARGETS = ("categories", "product_models", "skus")
+
+
+def _check_promotion_writer(user: User) -> None:
+    if not policies.can_edit_promotions(user):
+        raise PermissionDenied(_("You may not change promotions."))
+
+
+def _set_targets(promotion: Promotion, targets: Mapping[str, Any]) -> None:
+    for name in PROMOTION_TARGETS:
+        if name in targets:
+            getattr(promotion, name).set(list(targets[name] or []))
+
+
+@transaction.atomic
+def promotion_create(*, user: User, data: Mapping[str, Any]) -> Promotion:
+    """Add a promotion (a draft until `is_published`); its code is generated (PR000001)
+    when not given. Targets (categories, product models, SKUs) are lists of records."""
+    _check_promotion_writer(user)
+    values = {k: v for k, v in data.items() if k not in PROMOTION_TARGETS}
+    if not values.get("code"):
+        values["code"] = f"PR{sequence_next(name='promotion'):06d}"
+    elif Promotion.objects.all_unscoped().filter(code=values["code"]).exists():
+        raise ValidationError({"code": [_("A promotion with this code exists already.")]})
+    promotion = apply_and_validate(instance=Promotion(created_by=user), data=values, user=user)
+    _set_targets(promotion, data)
+    return promotion
+
+
+@transaction.atomic
+def promotion_update(
+    *,
+    user: User,
+    promotion: Promotion,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> Promotion:
+    """Change a promotion (dates, targets, discount, publication); its code stays. A change
+    of targets alone counts as a change (the version grows)."""
+    _check_promotion_writer(user)
+    locked = lock_for_update(instance=promotion, expected_version=expected_version)
+    values = {k: v for k, v in data.items() if k not in PROMOTION_TARGETS}
+    if "code" in values and values.pop("code") != locked.code:
+        raise ValidationError({"code": [_("This field cannot change.")]})
+    targets = {k: data[k] for k in PROMOTION_TARGETS if k in data}
+    targets_changed = any(
+        {obj.pk for obj in targets[name] or []}
+        != set(getattr(locked, name).values_list("pk", flat=True))
+        for name in targets
+    )
+    before = locked.version
+    locked = apply_and_validate(instance=locked, data=values, user=user)
+    if targets_changed:
+        _set_targets(locked, targets)
+        if locked.version == before:
+            locked.version += 1
+            locked.save(update_fields=["version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def promotion_delete(
+    *, user: User, promotion: Promotion, expected_version: int | None = None
+) -> None:
+    """Delete a promotion that no order used (one that did stays, unpublished, as the
+    record of the discount those orders got)."""
+    _check_promotion_writer(user)
+    locked = lock_for_update(instance=promotion, expected_version=expected_version)
+    try:
+        with transaction.atomic():
+            locked.delete()
+    except ProtectedError as exc:
+        raise ConflictError(
+            _("Orders used this promotion; unpublish it or end it instead of deleting it.")
+        ) from exc

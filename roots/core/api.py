@@ -62,16 +62,33 @@ class _Replay(Exception):
         self.record = record
 
 
+def _messages(value: Any, path: str = "") -> list[Any]:
+    """The messages of one field as a flat list; errors of nested items (a list field's
+    item, a line of an order) keep their place as a prefix: `"1.quantity: ..."`."""
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            found.extend(_messages(item, f"{path}{key}."))
+        return found
+    if isinstance(value, list):
+        found = []
+        for index, item in enumerate(value):
+            nested = isinstance(item, dict | list)
+            found.extend(_messages(item, f"{path}{index}." if nested and item else path))
+        return found
+    if not path:
+        return [value]
+    return [type(value)(f"{path.rstrip('.')}: {value}", code=getattr(value, "code", None))]
+
+
 def _as_error_lists(detail: Any) -> dict[str, Any]:
     if isinstance(detail, dict):
         return {
-            ("non_field_errors" if k == NON_FIELD_ERRORS else str(k)): (
-                v if isinstance(v, list | dict) else [v]
-            )
+            ("non_field_errors" if k == NON_FIELD_ERRORS else str(k)): _messages(v)
             for k, v in detail.items()
         }
     if isinstance(detail, list):
-        return {"non_field_errors": detail}
+        return {"non_field_errors": _messages(detail)}
     return {"non_field_errors": [detail]}
 
 

@@ -39,6 +39,121 @@ NAVIGATION: list[tuple[str, Any, str, frozenset[str]]] = [
         "ti-building-store",
         frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER, Role.PRODUCT_MANAGER}),
     ),
+    (
+        "order-list",
+        _("Orders"),
+        "ti-shopping-cart",
+        frozenset(
+            {
+                Role.HQ_ADMIN,
+                Role.BRANCH_MANAGER,
+                Role.ACCOUNT_MANAGER,
+                Role.PRODUCT_MANAGER,
+                Role.CUSTOMER_USER,
+            }
+        ),
+    ),
+    (
+        "order-desk",
+        _("Order desk"),
+        "ti-clipboard-check",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER}),
+    ),
+    (
+        "custom-order-list",
+        _("Custom orders"),
+        "ti-adjustments-horizontal",
+        frozenset(
+            {
+                Role.HQ_ADMIN,
+                Role.BRANCH_MANAGER,
+                Role.ACCOUNT_MANAGER,
+                Role.PRODUCT_MANAGER,
+                Role.CUSTOMER_USER,
+            }
+        ),
+    ),
+    (
+        "custom-order-demand",
+        _("Custom demand"),
+        "ti-chart-histogram",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.PRODUCT_MANAGER}),
+    ),
+    (
+        "complaint-list",
+        _("Complaints"),
+        "ti-message-report",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER, Role.CUSTOMER_USER}),
+    ),
+    (
+        "news-list",
+        _("News"),
+        "ti-news",
+        frozenset(
+            {
+                Role.HQ_ADMIN,
+                Role.BRANCH_MANAGER,
+                Role.ACCOUNT_MANAGER,
+                Role.PRODUCT_MANAGER,
+                Role.CUSTOMER_USER,
+            }
+        ),
+    ),
+    (
+        "catalog-list",
+        _("Catalog"),
+        "ti-box",
+        frozenset(
+            {
+                Role.HQ_ADMIN,
+                Role.BRANCH_MANAGER,
+                Role.ACCOUNT_MANAGER,
+                Role.PRODUCT_MANAGER,
+                Role.CALL_AGENT,
+                Role.ENGINEER,
+                Role.CUSTOMER_USER,
+            }
+        ),
+    ),
+    (
+        "promotion-list",
+        _("Promotions"),
+        "ti-rosette-discount",
+        frozenset(
+            {
+                Role.HQ_ADMIN,
+                Role.BRANCH_MANAGER,
+                Role.ACCOUNT_MANAGER,
+                Role.PRODUCT_MANAGER,
+                Role.CUSTOMER_USER,
+            }
+        ),
+    ),
+    # finance (the account, statements, the disputes desk, rebates and expenses)
+    (
+        "finance-home",
+        _("Account"),
+        "ti-wallet",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER, Role.CUSTOMER_USER}),
+    ),
+    (
+        "statement-list",
+        _("Statements"),
+        "ti-file-invoice",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER, Role.CUSTOMER_USER}),
+    ),
+    (
+        "dispute-list",
+        _("Disputes"),
+        "ti-flag",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER}),
+    ),
+    (
+        "expense-list",
+        _("Expenses"),
+        "ti-discount",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER, Role.CUSTOMER_USER}),
+    ),
 ]
 
 

@@ -13,7 +13,7 @@ Life-cycles (docs/orders.md draws them):
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -32,7 +32,7 @@ PRODUCTION_START_DAYS = 7
 # The clock is "at risk" (alert the account and product managers) this many days before.
 PRODUCTION_RISK_DAYS = 2
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 class OrderStatus(models.TextChoices):
@@ -72,7 +72,10 @@ class Order(SearchableMixin, VersionedModel):
         related_name="orders",
     )
     outlet = models.ForeignKey(
-        "customers.Outlet", verbose_name=_("outlet"), on_delete=models.PROTECT, related_name="orders"
+        "customers.Outlet",
+        verbose_name=_("outlet"),
+        on_delete=models.PROTECT,
+        related_name="orders",
     )
     status = models.CharField(
         _("status"),
@@ -153,6 +156,14 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(_("unit price (CNY)"), **MONEY)
     discount = models.DecimalField(_("discount (CNY)"), default=0, **MONEY)
     line_total = models.DecimalField(_("line total (CNY)"), **MONEY)
+    promotion = models.ForeignKey(
+        "catalog.Promotion",
+        verbose_name=_("promotion"),
+        on_delete=models.PROTECT,
+        related_name="order_lines",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["order_id", "line_no"]
@@ -249,9 +260,7 @@ class CustomOrder(SearchableMixin, VersionedModel):
         null=True,
         blank=True,
     )
-    quoted_price = models.DecimalField(
-        _("quoted unit price (CNY)"), null=True, blank=True, **MONEY
-    )
+    quoted_price = models.DecimalField(_("quoted unit price (CNY)"), null=True, blank=True, **MONEY)
     quoted_lead_days = models.PositiveSmallIntegerField(
         _("lead time (days)"), null=True, blank=True
     )
@@ -373,3 +382,47 @@ class OrderEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.from_status}->{self.to_status}"
+
+
+class OrderAllocationQuerySet(CustomerScopedQuerySet):
+    """Allocations are visible with their order's customer."""
+
+    customer_path = "line__order__customer__"
+
+
+class OrderAllocation(models.Model):
+    """Units of an order line reserved in (and later shipped from) one warehouse."""
+
+    line = models.ForeignKey(
+        OrderLine,
+        verbose_name=_("order line"),
+        on_delete=models.CASCADE,
+        related_name="allocations",
+    )
+    warehouse = models.ForeignKey(
+        "catalog.Warehouse",
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        related_name="order_allocations",
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(100_000)]
+    )
+
+    objects = OrderAllocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["line_id", "warehouse_id"]
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "warehouse"], name="orders_allocation_line_wh_uniq"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="orders_allocation_quantity_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}@{self.warehouse_id}: {self.quantity}"

@@ -7,6 +7,7 @@ transaction commits, so that a rolled-back step never announces itself.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ from roots.org.models import Role, User
 
 if TYPE_CHECKING:
     from roots.customers.models import Customer
+
+logger = logging.getLogger(__name__)
 
 
 def people_of(customer: Customer, *, roles: Iterable[str] = ()) -> list[User]:
@@ -104,4 +107,7 @@ def _send(event: OrderEvent, subject: Order | CustomOrder, recipients: list[User
                 if line
             )
         messages.append((f"[Roots] {title}", body, settings.DEFAULT_FROM_EMAIL, [user.email]))
-    send_mass_mail(messages, fail_silently=False)
+    try:
+        send_mass_mail(messages, fail_silently=False)
+    except Exception:  # the step is saved; a mail server that is down must not undo or 500 it
+        logger.exception("could not e-mail about %s", subject.number)

@@ -2,4 +2,8 @@ from django.urls import path
 
 from roots.portal import views
 
-urlpatterns = [path("", views.portal_home, name="portal-home")]
+urlpatterns = [
+    path("", views.portal_home, name="portal-home"),
+    path("news/", views.news_list, name="news-list"),
+    path("news/<int:pk>/", views.news_detail, name="news-detail"),
+]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from roots.settings.env import env_bool, env_int, env_list, env_str
@@ -160,8 +161,14 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
 # --- Mail: console by default, SMTP (or any backend) from EMAIL_URL ---------------------------
-EMAIL_URL = env_str("EMAIL_URL", "consolemail://")
-vars().update(dj_email_url.parse(EMAIL_URL))
+EMAIL_URL = env_str("EMAIL_URL", "console://")
+_email = dj_email_url.parse(EMAIL_URL)
+if "EMAIL_BACKEND" not in _email:  # an unknown scheme would silently mean SMTP on localhost
+    raise ImproperlyConfigured(
+        f"EMAIL_URL: unknown scheme in {EMAIL_URL.split(':', 1)[0]!r}; "
+        "use smtp://, smtps://, console://, file://, memory:// or dummy://"
+    )
+vars().update(_email)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Roots CRM <noreply@roots.invalid>")
 
 # --- Warehouse ------------------------------------------------------------------------------

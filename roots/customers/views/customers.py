@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -325,15 +326,135 @@ def _history_tab(user: User, customer: Customer) -> dict[str, Any]:
     return {"history": history_entries(instance=customer)}
 
 
+# --- customer 360: the account tabs (orders, custom orders, balance, statements, complaints) --
+TAB_ROWS = 50
+BALANCE_ROWS = 20
+STATEMENT_ROWS = 24
+
+
+def _list_url(name: str, customer: Customer) -> str:
+    """A list page filtered to the customer (`?customer=<code>`)."""
+    return f"{reverse(name)}?customer={customer.code}"
+
+
+def _orders_tab(user: User, customer: Customer) -> dict[str, Any]:
+    from roots.orders.selectors import order_list
+
+    orders = list(
+        order_list(user=user).filter(customer=customer).order_by("-submitted_at", "-id")[:TAB_ROWS]
+    )
+    for order in orders:
+        order.link = reverse("order-detail", args=[order.number])  # type: ignore[attr-defined]
+    return {"orders": orders, "orders_url": _list_url("order-list", customer)}
+
+
+def _custom_orders_tab(user: User, customer: Customer) -> dict[str, Any]:
+    from roots.orders.custom_selectors import custom_order_list
+
+    rows = list(
+        custom_order_list(user=user)
+        .filter(customer=customer)
+        .order_by("-created_at", "-id")[:TAB_ROWS]
+    )
+    for row in rows:
+        row.link = reverse("custom-order-detail", args=[row.number])  # type: ignore[attr-defined]
+    return {"custom_orders": rows, "custom_orders_url": _list_url("custom-order-list", customer)}
+
+
+def _balance_tab(user: User, customer: Customer) -> dict[str, Any]:
+    from roots.finance.selectors import account_summary, invoice_list, payment_list
+
+    today = timezone.localdate()
+    invoices = list(invoice_list(user=user).filter(customer=customer)[:BALANCE_ROWS])
+    for invoice in invoices:
+        invoice.link = reverse("invoice-detail", args=[invoice.number])  # type: ignore[attr-defined]
+        invoice.overdue = invoice.is_overdue(today)  # type: ignore[attr-defined]
+    return {
+        "account": account_summary(customer=customer, today=today),
+        "invoices": invoices,
+        "payments": list(payment_list(user=user).filter(customer=customer)[:BALANCE_ROWS]),
+        "invoices_url": _list_url("invoice-list", customer),
+    }
+
+
+def _statements_tab(user: User, customer: Customer) -> dict[str, Any]:
+    from roots.finance.selectors import statement_list
+
+    rows = list(statement_list(user=user).filter(customer=customer)[:STATEMENT_ROWS])
+    for row in rows:
+        row.link = reverse("statement-detail", args=[row.number])  # type: ignore[attr-defined]
+    return {"statements": rows, "statements_url": _list_url("statement-list", customer)}
+
+
+def _complaints_tab(user: User, customer: Customer) -> dict[str, Any]:
+    from roots.service import policies as service_policies
+    from roots.service.selectors import complaint_counts, complaint_list
+
+    return {
+        "complaints": list(
+            complaint_list(user=user)
+            .filter(customer=customer)
+            .order_by("-raised_at", "-id")[:TAB_ROWS]
+        ),
+        "complaint_counts": complaint_counts(user=user, customer_id=customer.pk),
+        "can_raise_complaint": service_policies.can_raise_for(user, customer),
+    }
+
+
 # The tabs of the 360 page: the first is rendered with the page, the others are fetched by
-# htmx when first shown, so the page costs what the user looks at. Later capabilities
-# (orders, sell-through, KPIs, tickets) add their tabs here.
+# htmx when first shown, so the page costs what the user looks at. The account tabs are for
+# staff (a customer user has the portal home and the list pages of the same records).
 CUSTOMER_TABS: dict[str, Any] = {
     "profile": None,
     "outlets": _outlets_tab,
     "contacts": _contacts_tab,
+    "orders": _orders_tab,
+    "custom_orders": _custom_orders_tab,
+    "balance": _balance_tab,
+    "statements": _statements_tab,
+    "complaints": _complaints_tab,
     "history": _history_tab,
 }
+STAFF_TABS = frozenset({"orders", "custom_orders", "balance", "statements", "complaints"})
+
+
+def _tabs_for(user: User) -> list[str]:
+    return [key for key in CUSTOMER_TABS if key not in STAFF_TABS or user.is_staff_role]
+
+
+def _account_tab_counts(user: User, customer: Customer) -> dict[str, int]:
+    """The badges of the account tabs, in one query: orders, custom orders, statements and
+    active complaints of the customer, each through the user's scope."""
+    from roots.finance.models import Statement
+    from roots.orders.models import CustomOrder, Order
+    from roots.service.models import Complaint
+
+    def count(queryset: QuerySet[Any]) -> Any:
+        return Coalesce(
+            Subquery(
+                queryset.filter(customer_id=OuterRef("pk"))
+                .order_by()
+                .values("customer_id")
+                .annotate(n=Count("*"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    row = (
+        Customer.objects.filter(pk=customer.pk)
+        .annotate(
+            n_orders=count(Order.objects.visible_to(user)),
+            n_custom_orders=count(CustomOrder.objects.visible_to(user)),
+            n_statements=count(Statement.objects.visible_to(user)),
+            n_complaints=count(Complaint.objects.visible_to(user).active()),
+        )
+        .values("n_orders", "n_custom_orders", "n_statements", "n_complaints")
+        .first()
+    )
+    found: dict[str, Any] = dict(row or {})
+    return {key.removeprefix("n_"): int(value or 0) for key, value in found.items()}
 
 
 @login_required
@@ -344,8 +465,9 @@ def customer_detail(request: HttpRequest, code: str) -> HttpResponse:
     on that tab (a link that works without JavaScript)."""
     user = request_user(request)
     customer = get_object_or_404(selectors.customer_detail_queryset(user=user), code=code)
+    tab_keys = _tabs_for(user)
     active = request.GET.get("tab", "profile")
-    if active not in CUSTOMER_TABS:
+    if active not in tab_keys:
         active = "profile"
     context: dict[str, Any] = {"customer": customer, "active_tab": active}
     loader = CUSTOMER_TABS[active]
@@ -355,16 +477,24 @@ def customer_detail(request: HttpRequest, code: str) -> HttpResponse:
         response = render(request, f"customers/tabs/_{active}.html", context)
         patch_vary_headers(response, ["HX-Request"])
         return response
-    counts = {
+    counts: dict[str, int | None] = {
         "profile": None,
         "outlets": customer.outlet_count,  # type: ignore[attr-defined]
         "contacts": customer.contact_count,  # type: ignore[attr-defined]
+        "balance": None,
         "history": customer.history_count,  # type: ignore[attr-defined]
     }
+    if user.is_staff_role:
+        counts.update(_account_tab_counts(user, customer))
     labels = {
         "profile": _("Profile"),
         "outlets": _("Outlets"),
         "contacts": _("Contacts"),
+        "orders": _("Orders"),
+        "custom_orders": _("Custom orders"),
+        "balance": _("Balance"),
+        "statements": _("Statements"),
+        "complaints": _("Complaints"),
         "history": _("History"),
     }
     context["tabs"] = [
@@ -375,7 +505,7 @@ def customer_detail(request: HttpRequest, code: str) -> HttpResponse:
             "template": f"customers/tabs/_{key}.html",
             "url": f"{request.path}?tab={key}",
         }
-        for key in CUSTOMER_TABS
+        for key in tab_keys
     ]
     context["primary_contact"] = selectors.customer_primary_contact(user=user, customer=customer)
     context["can_edit"] = policies.can_edit_customer(user, customer)

@@ -181,6 +181,23 @@ class Seeder:
 
         self.report.counts.update(seed_catalog(scale=self.scale.name, rng=self.rand("catalog")))
         step("catalog, stock and prices")
+        # Each app's demo reads what the steps before it wrote (orders need prices and
+        # stock, invoices need shipped orders), so the order matters.
+        from roots.finance.demo import seed_finance
+        from roots.orders.custom_demo import seed_custom_orders
+        from roots.orders.demo import seed_orders
+        from roots.portal.demo import seed_news
+        from roots.service.demo import seed_complaints
+
+        for label, seed in (
+            ("orders and promotions", seed_orders),
+            ("custom orders", seed_custom_orders),
+            ("invoices, payments, expenses and statements", seed_finance),
+            ("complaints", seed_complaints),
+            ("news", seed_news),
+        ):
+            self.report.counts.update(seed(scale=self.scale.name, rng=self.rand(label)))
+            step(label)
         self.report.seconds = time.perf_counter() - started
         return self.report
 
@@ -511,10 +528,8 @@ def seed_demo(*, scale: str, seed: int = 2026, log: Callable[[str], None] = prin
     with transaction.atomic():
         report = Seeder(scale=SCALES[scale], seed=seed, log=log).run()
     # Fresh planner statistics, so that the first queries after loading get sensible plans.
-    tables = [m._meta.db_table for m in (Customer, Outlet, Contact, User, Supplier, Branch)]
     with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f'ANALYZE "{table}"')
+        cursor.execute("ANALYZE")
     return report
 
 

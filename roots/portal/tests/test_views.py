@@ -78,3 +78,69 @@ def test_portal_navigation_has_no_staff_links(personas):
     content = client_for(personas.cu_a1).get(reverse("portal-home")).content.decode()
     assert reverse("dashboard") not in content
     assert f'href="{reverse("customer-list")}"' not in content
+
+
+# --- the customer user's home: the account in one page ------------------------------------------
+def test_home_shows_the_account_of_own_company(personas, portal_data):
+    content = client_for(personas.cu_a1).get(reverse("portal-home")).content.decode()
+    a1 = portal_data.a1
+    # KPI cards: two open orders worth 20,000; one custom order in progress; the balance.
+    assert 'data-testid="kpi-open-orders">2<' in content
+    assert "¥20,000" in content
+    assert 'data-testid="kpi-custom-orders">1<' in content
+    assert 'data-testid="credit-bar"' in content
+    # Orders on their way (not the closed one), with links to their pages.
+    for order in a1.orders[:3]:
+        assert order.number in content
+    assert a1.orders[3].number not in content
+    assert f"/orders/{a1.orders[0].number}/" in content
+    assert f"/custom-orders/{a1.custom_order.number}/" in content
+    assert f"/statements/{a1.statement.number}/" in content
+    assert a1.expense.activity in content
+    assert a1.promotion.name in content
+    assert a1.news.title in content and portal_data.news_for_all.title in content
+    assert a1.complaint.subject in content
+
+
+def test_home_shows_nothing_of_other_customers(personas, portal_data):
+    content = client_for(personas.cu_a1).get(reverse("portal-home")).content.decode()
+    b1 = portal_data.b1
+    assert "大中专属" not in content
+    for number in (b1.orders[0].number, b1.custom_order.number, b1.statement.number):
+        assert number not in content
+    assert portal_data.news_draft.title not in content
+    assert portal_data.news_later.title not in content
+
+
+def test_home_query_count_does_not_grow_with_the_account(
+    personas, portal_data, django_assert_max_num_queries
+):
+    client = client_for(personas.cu_a1)
+    client.get(reverse("portal-home"))
+    with django_assert_max_num_queries(40) as before:
+        client.get(reverse("portal-home"))
+    baseline = len(before.captured_queries)
+    # Ten more of everything: the page costs the same.
+    from roots.portal.tests.conftest import _account
+
+    for n in range(3, 13):
+        _account(personas, personas.cust_a1, f"更多{n}", personas.cust_a1.channel_type, n)
+    with django_assert_max_num_queries(baseline):
+        response = client.get(reverse("portal-home"))
+    assert response.status_code == 200
+
+
+def test_home_in_spanish_and_english(personas, portal_data):
+    client = client_for(personas.cu_a1)
+    client.post(reverse("set-language"), {"language": "es", "next": "/portal/"})
+    assert '<html lang="es">' in client.get(reverse("portal-home")).content.decode()
+    client.post(reverse("set-language"), {"language": "en", "next": "/portal/"})
+    content = client.get(reverse("portal-home")).content.decode()
+    assert '<html lang="en">' in content
+    assert "Orders on their way" in content
+
+
+def test_home_of_a_new_customer_has_empty_states(personas):
+    content = client_for(personas.cu_b1).get(reverse("portal-home")).content.decode()
+    assert 'data-testid="portal-complaint-form"' in content
+    assert 'data-testid="kpi-open-orders">0<' in content

@@ -1,0 +1,204 @@
+"""Expense pages: rebates and marketing-expense claims (the list with filters), the claim
+form (customers, or staff for them), the rebate form (staff) and one expense with the
+approve and reject forms of the staff who keep the account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from roots.customers.selectors import customer_list
+from roots.finance import policies, selectors, services
+from roots.finance.filters import ExpenseFilter
+from roots.finance.forms import DecisionForm, ExpenseForm
+from roots.finance.models import Expense, ExpenseStatus
+from roots.finance.views.common import (
+    finance_user,
+    list_response,
+    paginate,
+    posted_version,
+    record_user,
+    run_service,
+)
+from roots.org.models import Role, User
+
+
+@login_required
+def expense_list(request: HttpRequest) -> HttpResponse:
+    user = finance_user(request)
+    queryset = selectors.expense_list(user=user)
+    params = request.GET.copy()
+    if "q" in params:
+        params["search"] = request.GET.get("q", "")
+    filterset = ExpenseFilter(params, queryset=queryset, request=request)
+    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    context = {
+        **paginate(request, rows),
+        "filterset": filterset,
+        "q": request.GET.get("q", ""),
+        "show_customer": user.role != Role.CUSTOMER_USER,
+        "can_claim": policies.can_create_claims(user),
+        "can_grant": policies.is_finance_staff(user),
+        "filtered": any(request.GET.get(n) for n in ("q", *filterset.filters)),
+    }
+    return list_response(
+        request,
+        page_template="finance/expense_list.html",
+        table_template="finance/_expense_table.html",
+        context=context,
+    )
+
+
+def _prefill(user: User, request: HttpRequest) -> Any:
+    code = request.GET.get("customer")
+    if not code or user.role == Role.CUSTOMER_USER:
+        return None
+    return customer_list(user=user).filter(code=code[:12]).first()
+
+
+def _expense_form_view(request: HttpRequest, *, rebate: bool) -> HttpResponse:
+    user = finance_user(request)
+    allowed = policies.is_finance_staff(user) if rebate else policies.can_create_claims(user)
+    if not allowed:
+        raise PermissionDenied(
+            _("Only account, branch or HQ staff grant rebates.")
+            if rebate
+            else _("You may not submit expense claims.")
+        )
+    form = ExpenseForm(
+        request.POST or None, user=user, customer=_prefill(user, request), rebate=rebate
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            customer = form.resolved_customer()
+            if customer is not None:
+                data = {**form.cleaned_data, "customer": customer}
+                service = services.rebate_grant if rebate else services.expense_claim_submit
+                try:
+                    expense, status = run_service(form, lambda: service(user=user, data=data))
+                except PermissionDenied as exc:
+                    form.add_error("customer", str(exc))
+                    expense, status = None, 403
+                if expense is not None:
+                    messages.success(
+                        request,
+                        (
+                            _("Rebate %(number)s granted; it credits the account today.")
+                            if rebate
+                            else _("Claim %(number)s submitted for approval.")
+                        )
+                        % {"number": expense.number},
+                    )
+                    return redirect("expense-detail", number=expense.number)
+    return render(
+        request,
+        "finance/form.html",
+        {
+            "form": form,
+            "title": _("Grant a rebate") if rebate else _("Claim a marketing expense"),
+            "subtitle": _("An approved rebate credits the customer's account at once.")
+            if rebate
+            else _(
+                "Your account manager approves or rejects the claim; "
+                "approved, it credits your account."
+            ),
+            "submit": _("Grant rebate") if rebate else _("Submit claim"),
+            "icon": "ti-discount" if rebate else "ti-receipt",
+            "back": reverse("expense-list"),
+            "testid": "rebate-form" if rebate else "claim-form",
+        },
+        status=status,
+    )
+
+
+@login_required
+def expense_create(request: HttpRequest) -> HttpResponse:
+    return _expense_form_view(request, rebate=False)
+
+
+@login_required
+def rebate_create(request: HttpRequest) -> HttpResponse:
+    return _expense_form_view(request, rebate=True)
+
+
+def _get_expense(user: User, number: str) -> Expense:
+    return get_object_or_404(
+        selectors.expense_list(user=user).prefetch_related("allocations__invoice"),
+        number=number[:16],
+    )
+
+
+def _detail(
+    request: HttpRequest,
+    user: User,
+    expense: Expense,
+    form: DecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_decide = (
+        policies.manages(user, expense.customer) and expense.status == ExpenseStatus.SUBMITTED
+    )
+    return render(
+        request,
+        "finance/expense_detail.html",
+        {
+            "expense": expense,
+            "can_decide": can_decide,
+            "decision_form": form or DecisionForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def expense_detail(request: HttpRequest, number: str) -> HttpResponse:
+    user = record_user(request)
+    return _detail(request, user, _get_expense(user, number))
+
+
+@login_required
+@require_POST
+def expense_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Approve or reject a submitted claim (staff who keep the account)."""
+    user = record_user(request)
+    expense = _get_expense(user, number)
+    if action not in ("approve", "reject"):
+        raise Http404
+    form = DecisionForm(request.POST)
+    status = 400
+    if form.is_valid():
+        note = form.cleaned_data.get("note", "")
+        version = posted_version(request)
+        if action == "approve":
+            result, status = run_service(
+                form,
+                lambda: services.expense_approve(
+                    user=user, expense=expense, note=note, expected_version=version
+                ),
+            )
+        else:
+            result, status = run_service(
+                form,
+                lambda: services.expense_reject(
+                    user=user, expense=expense, note=note, expected_version=version
+                ),
+            )
+        if result is not None:
+            messages.success(
+                request,
+                _("Claim approved; it credits the customer's account.")
+                if action == "approve"
+                else _("Claim rejected."),
+            )
+            return redirect("expense-detail", number=expense.number)
+    return _detail(request, user, _get_expense(user, number), form, status)

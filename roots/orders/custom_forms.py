@@ -1,0 +1,181 @@
+"""Forms of the made-to-order pages. They only parse input; the services validate and act,
+and their errors are shown inline on the same form."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from roots.catalog.models import Category, ProductModel
+from roots.customers.forms import ServiceErrorsMixin
+from roots.customers.models import Customer, Outlet
+from roots.orders.custom_services import (
+    MAX_CAPACITY,
+    MAX_LEAD_DAYS,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+    QUOTE_VALID_DAYS,
+    CustomFeature,
+)
+
+_DATE = {"type": "date"}
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """A choice of a record by its business code, labelled `name (code)`."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class CustomOrderRequestForm(ServiceErrorsMixin, forms.Form):
+    """The need: what, how many, by when, for which outlet."""
+
+    outlet = CodeChoiceField(
+        label=_("Deliver to outlet"), queryset=Outlet.objects.none(), to_field_name="code"
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 200 L energy-saving fridge")}),
+    )
+    category = CodeChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), to_field_name="code"
+    )
+    capacity_min = forms.DecimalField(
+        label=_("Capacity from"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=MAX_CAPACITY,
+        required=False,
+        help_text=_("In the category's unit: litres, kg, HP or inches."),
+    )
+    capacity_max = forms.DecimalField(
+        label=_("Capacity to"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=MAX_CAPACITY,
+        required=False,
+    )
+    target_price = forms.DecimalField(
+        label=_("Target unit price (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=MAX_UNIT_PRICE,
+        required=False,
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
+    wanted_date = forms.DateField(
+        label=_("Wanted by"), required=False, widget=forms.DateInput(attrs=_DATE)
+    )
+    features = forms.MultipleChoiceField(
+        label=_("Features"),
+        choices=CustomFeature.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Anything else: colours, packaging, regional needs, the market it is for."),
+    )
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        outlets: QuerySet[Outlet] = (
+            Outlet.objects.all_unscoped()
+            .filter(customer=customer, is_active=True)
+            .select_related("province")
+            .order_by("code")
+        )
+        self.fields["outlet"].queryset = outlets  # type: ignore[attr-defined]
+        self.fields["category"].queryset = Category.objects.all_unscoped().order_by("code")  # type: ignore[attr-defined]
+        if len(outlets) == 1:
+            self.fields["outlet"].initial = outlets[0].code
+
+
+class QuoteForm(ServiceErrorsMixin, forms.Form):
+    """The product manager's quote."""
+
+    quoted_price = forms.DecimalField(
+        label=_("Unit price (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=MAX_UNIT_PRICE,
+    )
+    quoted_lead_days = forms.IntegerField(
+        label=_("Lead time (days)"), min_value=1, max_value=MAX_LEAD_DAYS
+    )
+    quoted_model = CodeChoiceField(
+        label=_("Model to build on"),
+        queryset=ProductModel.objects.none(),
+        to_field_name="code",
+        required=False,
+        help_text=_("Custom-capable models of the requested category."),
+    )
+    quote_valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs=_DATE)
+    )
+    note = forms.CharField(
+        label=_("Note to the customer"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, category: Category, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quoted_model"].queryset = (  # type: ignore[attr-defined]
+            ProductModel.objects.all_unscoped()
+            .filter(Q(category=category) | Q(category__parent=category), is_custom_capable=True)
+            .order_by("code")
+        )
+        self.fields["quote_valid_until"].initial = timezone.localdate() + timedelta(
+            days=QUOTE_VALID_DAYS
+        )
+
+
+class ReasonForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DemandFilterForm(forms.Form):
+    """The demand view's period and category."""
+
+    date_from = forms.DateField(
+        label=_("Requested from"), required=False, widget=forms.DateInput(attrs=_DATE)
+    )
+    date_to = forms.DateField(
+        label=_("Requested to"), required=False, widget=forms.DateInput(attrs=_DATE)
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+
+    def __init__(self, *args: Any, categories: list[Category], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All categories"))] + [  # type: ignore[attr-defined]
+            (c.code, f"{c.name} ({c.code})") for c in categories
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data

@@ -1,0 +1,646 @@
+"""Demo orders for `seed_demo`: promotions, then standard orders over the six months before
+the demo's "today" (`AS_OF`) in every status (mostly closed and delivered, recent ones still
+open), with their lines priced as the services price them (channel price list or the
+customer's own price, less the best promotion), stock allocations and timeline events.
+
+Deterministic (every draw comes from the `DemoRandom` handed in) and fast: rows are written
+with `bulk_create`, the haier scale's ~30,000 orders in well under a minute. Open orders
+reserve their stock (within what is available) and stay within a share of the customer's
+credit limit (an order that would not fit is left out: the service would have refused it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from simple_history.utils import bulk_create_with_history
+
+from roots.catalog.models import (
+    Category,
+    CustomerPrice,
+    PriceListItem,
+    Promotion,
+    Sku,
+    StockLevel,
+)
+from roots.core.models import Sequence
+from roots.core.search import build_search_text
+from roots.customers.models import ChannelType, Customer, CustomerStatus, Outlet
+from roots.org.demo.common import AS_OF, DemoRandom
+from roots.org.models import Role, User
+
+from .models import (
+    EventKind,
+    Order,
+    OrderAllocation,
+    OrderEvent,
+    OrderKind,
+    OrderLine,
+    OrderStatus,
+)
+
+BATCH = 2000
+HISTORY_REASON = "seed_demo"
+CENT = Decimal("0.01")
+ORDER_COUNTS = {"small": 400, "medium": 5_000, "haier": 30_000}
+DAYS = 180
+# Open orders of a customer stay within this share of its credit limit.
+OPEN_CREDIT_SHARE = Decimal("0.35")
+S = OrderStatus
+
+# (code, name, description, start, end, channels, category codes, percent, published)
+PromotionRow = tuple[str, str, str, date, date, tuple[str, ...], tuple[str, ...], int, bool]
+PROMOTIONS: tuple[PromotionRow, ...] = (
+    ("PR2026-NY", "新春焕新季", "春节前冰箱、洗衣机焕新，全渠道让利。",
+     date(2026, 1, 5), date(2026, 2, 28), (), ("REF", "WM"), 8, True),
+    ("PR2026-AC", "空调迎夏备货", "夏季空调提前备货，连锁渠道专享。",
+     date(2026, 3, 15), date(2026, 6, 20),
+     (ChannelType.MULTINATIONAL_CHAIN, ChannelType.LOCAL_CHAIN), ("AC",), 6, True),
+    ("PR2026-WH", "热水器以旧换新", "热水器以旧换新补贴。",
+     date(2026, 2, 1), date(2026, 5, 31), (), ("WH",), 5, True),
+    ("PR2026-618", "618 年中大促", "年中大促，专卖店与专营店加码。",
+     date(2026, 6, 1), date(2026, 6, 30),
+     (ChannelType.FRANCHISE_STORE, ChannelType.SPECIALTY_STORE), (), 4, True),
+    ("PR2026-KIT", "厨电套购节", "烟灶套购优惠。",
+     date(2026, 4, 1), date(2026, 12, 31), (), ("KIT",), 7, True),
+    ("PR2026-TV", "电视旺季冲量", "下半年电视冲量，百货渠道专享。",
+     date(2026, 7, 1), date(2026, 12, 31), (ChannelType.DEPARTMENT_STORE,), ("TV",), 6, True),
+    ("PR2026-D11", "双十一备货", "双十一全品类备货让利。", date(2026, 10, 15), date(2026, 11, 30),
+     (), (), 3, True),
+    ("PR2026-REF", "冰箱年末清仓", "年末冰箱库存调整。", date(2026, 12, 1), date(2026, 12, 31),
+     (ChannelType.LOCAL_CHAIN,), ("REF", "FRZ"), 10, True),
+    ("PR2027-NY", "2027 新春焕新（草稿）", "待总部审批。", date(2027, 1, 5), date(2027, 2, 28),
+     (), ("REF", "WM"), 8, False),
+)  # fmt: skip
+CANCEL_REASONS = (
+    "门店装修，暂缓进货",
+    "客户重复下单",
+    "型号调整，改订其他型号",
+    "客户要求取消",
+)
+NOTES = (
+    ("已电话确认送货时间", False),
+    ("门店要求工作日上午送货", True),
+    ("客户催货，优先安排", False),
+    ("请提前一天通知卸货", True),
+)
+
+
+def _save(model: type[models.Model], objs: list[Any]) -> list[Any]:
+    if not objs:
+        return objs
+    if getattr(model, "history", None) is not None:
+        return bulk_create_with_history(
+            objs, model, batch_size=BATCH, default_change_reason=HISTORY_REASON
+        )
+    return model._default_manager.bulk_create(objs, batch_size=BATCH)
+
+
+@contextlib.contextmanager
+def _own_timestamps(*models_: type[models.Model]) -> Iterator[None]:
+    """Let bulk_create keep the `created_at`/`updated_at` the generator set (the history
+    of six months), instead of stamping every row with the moment of seeding."""
+    changed = []
+    for model in models_:
+        for name in ("created_at", "updated_at"):
+            with contextlib.suppress(Exception):
+                field_ = model._meta.get_field(name)
+                changed.append((field_, field_.auto_now, field_.auto_now_add))  # type: ignore[union-attr]
+                field_.auto_now = field_.auto_now_add = False  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        for field_, auto_now, auto_now_add in changed:
+            field_.auto_now, field_.auto_now_add = auto_now, auto_now_add  # type: ignore[union-attr]
+
+
+@functools.lru_cache(maxsize=50_000)
+def _keys(part: str) -> str:
+    return build_search_text(part)
+
+
+def _search_text(*parts: str) -> str:
+    """`build_search_text(*parts)`, with the pinyin of each customer and outlet name worked
+    out once (30,000 orders name the same few thousand of them)."""
+    keys = [k for part in parts if part for k in _keys(part).split("|")]
+    return "|".join(dict.fromkeys(keys))[:500]
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- promotions ----------------------------------------------------------------------------
+def seed_promotions() -> list[Promotion]:
+    """The demo promotions (some ended, some running through 2026, one draft for 2027)."""
+    if Promotion.objects.all_unscoped().exists():
+        return list(Promotion.objects.all_unscoped())
+    categories = {c.code: c for c in Category.objects.all_unscoped()}
+    creator = User.objects.filter(role=Role.HQ_ADMIN).order_by("username").first()
+    rows = [
+        Promotion(
+            code=code,
+            name=name,
+            description=text,
+            valid_from=start,
+            valid_to=end,
+            channel_types=sorted(str(c) for c in channels),
+            discount_percent=Decimal(percent),
+            is_published=published,
+            created_by=creator,
+            search_text=build_search_text(code, name),
+        )
+        for code, name, text, start, end, channels, _cats, percent, published in PROMOTIONS
+    ]
+    _save(Promotion, rows)
+    saved = {p.code: p for p in Promotion.objects.all_unscoped()}
+    through = Promotion.categories.through
+    links = [
+        through(promotion_id=saved[code].pk, category_id=categories[cat].pk)
+        for code, *_rest, cats, _p, _pub in PROMOTIONS
+        for cat in cats
+        if cat in categories
+    ]
+    through.objects.bulk_create(links)
+    return list(saved.values())
+
+
+@dataclass
+class _Promo:
+    pk: int
+    start: date
+    end: date
+    channels: frozenset[str]
+    categories: frozenset[int]
+    percent: Decimal
+
+
+def _promotion_table() -> list[_Promo]:
+    through = Promotion.categories.through
+    cats: dict[int, set[int]] = {}
+    for promotion_id, category_id in through.objects.values_list("promotion_id", "category_id"):
+        cats.setdefault(promotion_id, set()).add(category_id)
+    table = [
+        _Promo(
+            p.pk,
+            p.valid_from,
+            p.valid_to,
+            frozenset(p.channel_types),
+            frozenset(cats.get(p.pk, ())),
+            p.discount_percent,
+        )
+        for p in Promotion.objects.all_unscoped().filter(is_published=True)
+    ]
+    table.sort(key=lambda p: (p.percent, p.start, p.pk), reverse=True)
+    return table
+
+
+# --- orders --------------------------------------------------------------------------------
+@dataclass
+class _Buyer:
+    customer: Customer
+    outlets: list[Outlet]
+    users: list[int]
+    weight: float
+    open_value: Decimal = Decimal("0.00")
+    cap: Decimal = Decimal("0.00")
+
+
+@dataclass
+class _Stock:
+    row: StockLevel
+    province_id: int
+    branch_id: int | None
+    extra_reserved: int = 0
+
+    @property
+    def available(self) -> int:
+        return self.row.on_hand - self.row.reserved - self.extra_reserved
+
+
+@dataclass
+class _Plan:
+    order: Order
+    lines: list[OrderLine] = field(default_factory=list)
+    allocations: list[list[tuple[int, int]]] = field(default_factory=list)
+    events: list[OrderEvent] = field(default_factory=list)
+
+
+def _status_for(rng: DemoRandom, age: int) -> str:
+    if age > 30:
+        return rng.weighted((S.CLOSED, S.DELIVERED, S.CANCELLED), (80, 12, 8))
+    if age > 14:
+        return rng.weighted(
+            (S.CLOSED, S.DELIVERED, S.SHIPPED, S.ALLOCATED, S.CANCELLED), (30, 35, 20, 7, 8)
+        )
+    if age > 5:
+        return rng.weighted(
+            (S.DELIVERED, S.SHIPPED, S.ALLOCATED, S.CONFIRMED, S.CANCELLED), (20, 35, 20, 15, 10)
+        )
+    return rng.weighted(
+        (S.SUBMITTED, S.CONFIRMED, S.ALLOCATED, S.SHIPPED, S.CANCELLED), (35, 30, 20, 10, 5)
+    )
+
+
+FLOW = (S.SUBMITTED, S.CONFIRMED, S.ALLOCATED, S.SHIPPED, S.DELIVERED, S.CLOSED)
+STAMPS = {
+    S.CONFIRMED: "confirmed_at",
+    S.ALLOCATED: "allocated_at",
+    S.SHIPPED: "shipped_at",
+    S.DELIVERED: "delivered_at",
+    S.CLOSED: "closed_at",
+}
+# Hours from one step to the next (low, high).
+STEP_HOURS = {
+    S.CONFIRMED: (1, 30),
+    S.ALLOCATED: (4, 48),
+    S.SHIPPED: (12, 72),
+    S.DELIVERED: (24, 120),
+    S.CLOSED: (48, 360),
+}
+
+
+class _Staff:
+    """Who takes each step for a customer: its account manager, the branch manager, hq."""
+
+    def __init__(self) -> None:
+        users = User.objects.filter(is_active=True, role__in=(Role.BRANCH_MANAGER, Role.HQ_ADMIN))
+        self.branch_managers: dict[int, int] = {}
+        self.hq: int | None = None
+        for user in users.order_by("username"):
+            if user.role == Role.BRANCH_MANAGER and user.branch_id:
+                self.branch_managers.setdefault(user.branch_id, user.pk)
+            elif user.role == Role.HQ_ADMIN and self.hq is None:
+                self.hq = user.pk
+
+    def seller(self, customer: Customer) -> int | None:
+        return (
+            customer.account_manager_id or self.branch_managers.get(customer.branch_id) or self.hq
+        )
+
+    def fulfiller(self, customer: Customer) -> int | None:
+        return self.branch_managers.get(customer.branch_id) or self.hq
+
+
+def seed_orders(*, scale: str, rng: DemoRandom) -> dict[str, int]:
+    """Write the demo promotions and orders of a scale (small, medium, haier); answers
+    counts by table. Orders that exist already are kept (nothing is added)."""
+    if Order.objects.all_unscoped().exists():
+        return {}
+    promotions = seed_promotions()
+    buyers = _buyers()
+    if not buyers:
+        return {"promotions": len(promotions)}
+    generator = _Generator(rng, buyers)
+    plans = generator.plan(ORDER_COUNTS.get(scale, ORDER_COUNTS["small"]))
+    counts = _write(plans, generator)
+    counts["promotions"] = len(promotions)
+    return counts
+
+
+def _buyers() -> list[_Buyer]:
+    outlets: dict[int, list[Outlet]] = {}
+    for outlet in Outlet.objects.all_unscoped().filter(is_active=True).order_by("code"):
+        outlets.setdefault(outlet.customer_id, []).append(outlet)
+    users: dict[int, list[int]] = {}
+    for user_id, customer_id in (
+        User.objects.filter(role=Role.CUSTOMER_USER, is_active=True)
+        .order_by("username")
+        .values_list("pk", "customer_id")
+    ):
+        users.setdefault(customer_id, []).append(user_id)
+    buyers = []
+    for customer in (
+        Customer.objects.all_unscoped()
+        .filter(status__in=(CustomerStatus.ACTIVE, CustomerStatus.SUSPENDED), credit_limit__gt=0)
+        .order_by("code")
+    ):
+        if customer.pk not in outlets:
+            continue
+        limit = customer.credit_limit
+        buyers.append(
+            _Buyer(
+                customer=customer,
+                outlets=outlets[customer.pk],
+                users=users.get(customer.pk, []),
+                weight=float(limit) ** 0.5 * (2.0 if customer.is_key_account else 1.0),
+                cap=_money(limit * OPEN_CREDIT_SHARE),
+            )
+        )
+    return buyers
+
+
+class _Generator:
+    """Plans every order in memory (prices, promotions, stock, credit), then `_write`
+    saves them in bulk."""
+
+    def __init__(self, rng: DemoRandom, buyers: list[_Buyer]) -> None:
+        self.rng = rng
+        self.buyers = buyers
+        self.cum_weights = list(itertools.accumulate(b.weight for b in buyers))
+        self.staff = _Staff()
+        self.promotions = _promotion_table()
+        self.tz = ZoneInfo(settings.TIME_ZONE)
+        stock_rows = list(
+            StockLevel.objects.all_unscoped()
+            .filter(warehouse__is_active=True, sku__is_active=True)
+            .select_related("warehouse")
+            .order_by("pk")
+        )
+        self.stock: dict[int, list[_Stock]] = {}
+        for row in stock_rows:
+            self.stock.setdefault(row.sku_id, []).append(
+                _Stock(row, row.warehouse.province_id, row.warehouse.branch_id)
+            )
+        self.stock_by_pk = {s.row.pk: s for rows in self.stock.values() for s in rows}
+        self.skus = {
+            s.pk: s
+            for s in Sku.objects.all_unscoped()
+            .filter(pk__in=self.stock)
+            .select_related("product_model")
+        }
+        self.sku_ids = sorted(self.skus)
+        self.category = {pk: s.product_model.category_id for pk, s in self.skus.items()}
+        self.channel_prices: dict[tuple[str, int], Decimal] = {}
+        for channel, sku_id, price in (
+            PriceListItem.objects.all_unscoped()
+            .filter(sku_id__in=self.skus)
+            .order_by("price_list__valid_from", "price_list_id")
+            .values_list("price_list__channel_type", "sku_id", "price")
+        ):
+            self.channel_prices[(channel, sku_id)] = price
+        self.own_prices: dict[tuple[int, int], list[tuple[date, date | None, Decimal]]] = {}
+        for customer_id, sku_id, start, end, price in (
+            CustomerPrice.objects.all_unscoped()
+            .filter(sku_id__in=self.skus)
+            .order_by("valid_from", "pk")
+            .values_list("customer_id", "sku_id", "valid_from", "valid_to", "price")
+        ):
+            self.own_prices.setdefault((customer_id, sku_id), []).append((start, end, price))
+
+    # -- pricing
+    def price(self, customer: Customer, sku: Sku, day: date) -> Decimal:
+        price = self.channel_prices.get((customer.channel_type, sku.pk), sku.list_price)
+        for start, end, own in self.own_prices.get((customer.pk, sku.pk), ()):
+            if start <= day and (end is None or end >= day):
+                price = own
+        return Decimal(price)
+
+    def promotion(self, customer: Customer, sku_id: int, day: date) -> _Promo | None:
+        for promo in self.promotions:
+            if not promo.start <= day <= promo.end:
+                continue
+            if promo.channels and customer.channel_type not in promo.channels:
+                continue
+            if promo.categories and self.category[sku_id] not in promo.categories:
+                continue
+            return promo
+        return None
+
+    def when(self, day: date, hour: int) -> datetime:
+        return datetime.combine(day, time(hour, self.rng.between(0, 59)), tzinfo=self.tz)
+
+    # -- planning
+    def plan(self, count: int) -> list[_Plan]:
+        start = AS_OF - timedelta(days=DAYS)
+        end_of_day = datetime.combine(AS_OF, time(18, 0), tzinfo=self.tz)
+        drafts = []
+        # One weighted draw for all the orders (a draw per order would sum the weights of
+        # every customer each time).
+        chosen = self.rng.rng.choices(self.buyers, cum_weights=self.cum_weights, k=count)
+        for buyer in chosen:
+            day = self.rng.date_between(start, AS_OF)
+            drafts.append((self.when(day, self.rng.between(8, 20)), buyer))
+        drafts.sort(key=lambda d: (d[0], d[1].customer.code))
+        plans = []
+        for submitted, buyer in drafts:
+            plan = self._plan_one(submitted, buyer, end_of_day)
+            if plan is not None:
+                plans.append(plan)
+        for number, plan in enumerate(plans, start=1):
+            order = plan.order
+            order.number = f"SO{number:08d}"
+            order.search_text = _search_text(
+                order.number, order.customer_reference, order.customer.name, order.outlet.name
+            )
+        return plans
+
+    def _plan_one(self, submitted: datetime, buyer: _Buyer, end_of_day: datetime) -> _Plan | None:
+        rng = self.rng
+        customer = buyer.customer
+        age = (AS_OF - submitted.date()).days
+        status = _status_for(rng, age)
+        if customer.status != CustomerStatus.ACTIVE and status not in (S.CLOSED, S.CANCELLED):
+            status = S.CLOSED
+        outlet = rng.choice(buyer.outlets)
+        day = submitted.date()
+        lines = rng.weighted((1, 2, 3, 4, 5), (30, 30, 20, 12, 8))
+        chosen = rng.rng.sample(self.sku_ids, min(lines, len(self.sku_ids)))
+        placed_by = rng.choice(buyer.users) if buyer.users and rng.chance(0.7) else None
+        placed_by = placed_by or self.staff.seller(customer)
+        order = Order(
+            number="",
+            kind=OrderKind.STANDARD,
+            customer=customer,
+            outlet=outlet,
+            status=status,
+            placed_by_id=placed_by,
+            customer_reference=f"PO{day:%y%m}{rng.digits(4)}" if rng.chance(0.5) else "",
+            requested_date=day + timedelta(days=rng.between(3, 14)) if rng.chance(0.6) else None,
+            submitted_at=submitted,
+            created_at=submitted,
+        )
+        plan = _Plan(order)
+        # The steps first: a step that would fall after the demo's "today" has not happened,
+        # so the order may still be open, and only then is it known whether it holds stock.
+        self._steps(plan, status, submitted, end_of_day)
+        opens = order.status in (S.SUBMITTED, S.CONFIRMED, S.ALLOCATED)
+        subtotal = discount_total = Decimal("0.00")
+        for sku_id in chosen:
+            sku = self.skus[sku_id]
+            quantity = max(1, int(rng.lognormal(6, 0.8)))
+            unit = self.price(customer, sku, day)
+            promo = self.promotion(customer, sku_id, day)
+            picks = self._allocate(sku_id, quantity, outlet, customer, reserve=opens)
+            if opens and not picks:
+                continue
+            quantity = sum(q for _pk, q in picks) if picks else quantity
+            gross = _money(unit * quantity)
+            discount = _money(gross * promo.percent / 100) if promo else Decimal("0.00")
+            plan.lines.append(
+                OrderLine(
+                    line_no=len(plan.lines) + 1,
+                    sku_id=sku_id,
+                    description=sku.name,
+                    quantity=quantity,
+                    list_price=sku.list_price,
+                    unit_price=unit,
+                    discount=discount,
+                    line_total=gross - discount,
+                    promotion_id=promo.pk if promo else None,
+                )
+            )
+            plan.allocations.append(picks)
+            subtotal += gross
+            discount_total += discount
+        if not plan.lines:
+            return None
+        order.subtotal, order.discount_total = subtotal, discount_total
+        order.total = subtotal - discount_total
+        if opens:
+            if buyer.open_value + order.total > buyer.cap:
+                # The service would have refused it for lack of credit: no such order.
+                self._release(plan)
+                return None
+            buyer.open_value += order.total
+        return plan
+
+    def _allocate(
+        self, sku_id: int, quantity: int, outlet: Outlet, customer: Customer, *, reserve: bool
+    ) -> list[tuple[int, int]]:
+        """Warehouses for a line, as the service picks them; an open order reserves (and may
+        get less than it asked for), a past order simply shipped from there."""
+        rows = self.stock.get(sku_id, [])
+
+        def rank(s: _Stock) -> tuple[int, int]:
+            if s.province_id == outlet.province_id:
+                return (0, -s.available)
+            if s.branch_id is not None and s.branch_id == customer.branch_id:
+                return (1, -s.available)
+            return (2, -s.available)
+
+        picks: list[tuple[int, int]] = []
+        remaining = quantity
+        for stock in sorted(rows, key=rank):
+            take = min(remaining, stock.available) if reserve else remaining
+            if take <= 0:
+                continue
+            if reserve:
+                stock.extra_reserved += take
+            picks.append((stock.row.pk, take))
+            remaining -= take
+            if remaining == 0:
+                break
+        return picks
+
+    def _release(self, plan: _Plan) -> None:
+        by_pk = self.stock_by_pk
+        for picks in plan.allocations:
+            for stock_pk, quantity in picks:
+                by_pk[stock_pk].extra_reserved -= quantity
+
+    def _steps(self, plan: _Plan, status: str, submitted: datetime, end: datetime) -> None:
+        order, rng = plan.order, self.rng
+        customer = order.customer
+        self._event(plan, "", S.SUBMITTED, submitted, order.placed_by_id)
+        previous, at = S.SUBMITTED, submitted
+        target = FLOW.index(status) if status in FLOW else rng.between(0, 2)
+        for step in FLOW[1 : target + 1]:
+            low, high = STEP_HOURS[step]
+            at = at + timedelta(hours=rng.between(low, high))
+            if at > end:  # the demo's "today" came first: the order is still at `previous`
+                order.status = previous
+                break
+            setattr(order, STAMPS[step], at)
+            if step in (S.ALLOCATED, S.SHIPPED):
+                actor = self.staff.fulfiller(customer)
+            elif step == S.DELIVERED and plan.order.placed_by_id and rng.chance(0.5):
+                actor = plan.order.placed_by_id
+            else:
+                actor = self.staff.seller(customer)
+            self._event(plan, previous, step, at, actor)
+            previous = step
+            if step == S.CONFIRMED and rng.chance(0.12):
+                text, visible = rng.choice(NOTES)
+                note_at = at + timedelta(minutes=rng.between(5, 600))
+                if note_at <= end:
+                    self._event(plan, step, step, note_at, actor, text, visible, EventKind.NOTE)
+        if status == S.CANCELLED:
+            at = min(at + timedelta(hours=rng.between(2, 48)), end)
+            reason = rng.choice(CANCEL_REASONS)
+            order.status = S.CANCELLED
+            order.cancelled_at = at
+            order.cancel_reason = reason
+            self._event(plan, previous, S.CANCELLED, at, self.staff.seller(customer), reason)
+        order.updated_at = plan.events[-1].created_at
+
+    def _event(
+        self,
+        plan: _Plan,
+        source: str,
+        target: str,
+        at: datetime,
+        actor: int | None,
+        message: str = "",
+        visible: bool = True,
+        kind: str = EventKind.STATUS,
+    ) -> None:
+        plan.events.append(
+            OrderEvent(
+                customer_id=plan.order.customer_id,
+                kind=kind,
+                from_status=source,
+                to_status=target,
+                actor_id=actor,
+                message=message,
+                visible_to_customer=visible,
+                created_at=at,
+                updated_at=at,
+            )
+        )
+
+
+def _write(plans: list[_Plan], generator: _Generator) -> dict[str, int]:
+    with _own_timestamps(Order, OrderEvent):
+        orders = _save(Order, [p.order for p in plans])
+        for plan, order in zip(plans, orders, strict=True):
+            for line in plan.lines:
+                line.order = order
+            for event in plan.events:
+                event.order = order
+        lines = OrderLine.objects.bulk_create(
+            [line for p in plans for line in p.lines], batch_size=BATCH
+        )
+        OrderEvent.objects.bulk_create([e for p in plans for e in p.events], batch_size=BATCH)
+    stock_by_pk = generator.stock_by_pk
+    allocations: list[OrderAllocation] = []
+    line_iter = iter(lines)
+    for plan in plans:
+        for picks in plan.allocations:
+            line = next(line_iter)
+            merged: dict[int, int] = {}
+            for stock_pk, quantity in picks:
+                warehouse_id = stock_by_pk[stock_pk].row.warehouse_id
+                merged[warehouse_id] = merged.get(warehouse_id, 0) + quantity
+            allocations.extend(
+                OrderAllocation(line=line, warehouse_id=wh, quantity=q) for wh, q in merged.items()
+            )
+    OrderAllocation.objects.bulk_create(allocations, batch_size=BATCH)
+    # Open orders hold their reservations.
+    touched = []
+    for stock in stock_by_pk.values():
+        if stock.extra_reserved > 0:
+            stock.row.reserved += stock.extra_reserved
+            touched.append(stock.row)
+    StockLevel.objects.bulk_update(touched, ["reserved"], batch_size=BATCH)
+    seq, _created = Sequence.objects.get_or_create(name="order")
+    last = max((int(o.number[2:]) for o in orders), default=0)
+    if seq.last_value < last:
+        seq.last_value = last
+        seq.save(update_fields=["last_value"])
+    return {
+        "orders": len(orders),
+        "order_lines": len(lines),
+        "order_allocations": len(allocations),
+        "order_events": sum(len(p.events) for p in plans),
+    }
