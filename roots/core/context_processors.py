@@ -164,8 +164,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for name, label, icon, roles in NAVIGATION:
         if user.role in roles:
-            url = reverse(name)
-            items.append(
-                {"url": url, "label": label, "icon": icon, "active": request.path.startswith(url)}
-            )
+            items.append({"url": reverse(name), "label": label, "icon": icon, "active": False})
+    # The entry whose address is the longest prefix of the page's is the active one (on
+    # /orders/desk/ that is "Order desk", not also "Orders").
+    matches = [item for item in items if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}

@@ -119,7 +119,7 @@ class ExpenseForm(CustomerFieldMixin):
         super().__init__(*args, **kwargs)
         self.setup_customer(user, customer)
         if rebate:
-            self.fields["activity"].help_text = _("E.g. Q2 volume rebate, 2% of purchases.")
+            self.fields["activity"].help_text = _("E.g. Q2 volume rebate, 2 percent of purchases.")
             self.fields["evidence"].label = _("Basis")
             self.fields["evidence"].help_text = _("How the rebate was computed.")
 

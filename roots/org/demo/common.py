@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,8 +18,16 @@ from roots.org.data.provinces import CityRef, ProvinceRef
 
 T = TypeVar("T")
 
-AS_OF = date(2026, 6, 30)
-"""The demo's "today" for dates in the data, so that a seed gives the same data any day."""
+
+def _as_of() -> date:
+    pinned = os.environ.get("DEMO_AS_OF", "")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+AS_OF = _as_of()
+"""The demo's "today": the day of seeding, so that open orders, due dates, statements and
+clocks look current (a fixed date made every demo invoice overdue months later). A seed
+gives the same data on the same day; `DEMO_AS_OF=2026-06-30` pins the day."""
 
 DEMO_EMAIL_DOMAIN = "demo.example.com"
 """Every demo user's e-mail ends with this; `demo_users` lists those users."""
