@@ -172,10 +172,11 @@ def test_orders_custom_orders_and_reconciliation_end_to_end(
     # sees the answer.
     statement = Statement.objects.get()
     customer.goto(base + f"/statements/{statement.number}/")
-    customer.check("[data-testid=line-check-HD0515]")
+    payment_line = statement.lines.get(kind="payment")
+    customer.check(f"[data-testid=line-check-{payment_line.reference}]")
     customer.fill("[data-testid=dispute-comment]", "我方实际付款 16,000 元，请核对。")
     customer.click("[data-testid=dispute-submit]")
-    expect(customer.get_by_test_id("statement-status")).to_have_attribute(
+    expect(customer.locator("[data-testid=statement-status] [data-status]")).to_have_attribute(
         "data-status", "disputed"
     )
     dispute = Dispute.objects.get()
