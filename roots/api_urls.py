@@ -10,6 +10,7 @@ from roots.catalog.api import (
     PriceListViewSet,
     ProductModelViewSet,
     ProductViewSet,
+    PromotionViewSet,
     RegionalVariantViewSet,
     StockLevelViewSet,
     WarehouseViewSet,
@@ -19,6 +20,7 @@ from roots.customers.api import ContactViewSet, CustomerViewSet, OutletViewSet
 from roots.finance.api import ROUTES as FINANCE_ROUTES
 from roots.orders.api import ROUTES as ORDER_ROUTES
 from roots.org.api import BranchViewSet, MeView, TokenView
+from roots.portal.api import ROUTES as PORTAL_ROUTES
 from roots.service.api import ROUTES as SERVICE_ROUTES
 
 router = DefaultRouter(trailing_slash=True)
@@ -36,7 +38,8 @@ router.register("stock", StockLevelViewSet, basename="stock-level")
 router.register("price-lists", PriceListViewSet, basename="price-list")
 router.register("price-list-items", PriceListItemViewSet, basename="price-list-item")
 router.register("customer-prices", CustomerPriceViewSet, basename="customer-price")
-for prefix, viewset, basename in (*ORDER_ROUTES, *FINANCE_ROUTES, *SERVICE_ROUTES):
+router.register("promotions", PromotionViewSet, basename="promotion")
+for prefix, viewset, basename in (*ORDER_ROUTES, *FINANCE_ROUTES, *SERVICE_ROUTES, *PORTAL_ROUTES):
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

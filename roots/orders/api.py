@@ -17,7 +17,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from roots.catalog.api import PromotionViewSet
 from roots.catalog.models import Sku
 from roots.core.api import (
     RetrieveWithETagMixin,
@@ -380,6 +379,5 @@ class OrderViewSet(RetrieveWithETagMixin, mixins.ListModelMixin, ScopedModelView
 
 ROUTES: list[tuple[str, Any, str]] = [
     ("orders", OrderViewSet, "order"),
-    ("promotions", PromotionViewSet, "promotion"),
     *CUSTOM_ROUTES,
 ]

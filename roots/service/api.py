@@ -23,7 +23,6 @@ from roots.core.api import (
 )
 from roots.customers.models import Customer, Outlet
 from roots.org.models import Role, User
-from roots.portal.api import ROUTES as PORTAL_ROUTES
 from roots.service import policies, selectors, services
 from roots.service.filters import ComplaintFilter
 from roots.service.models import ClockState, Complaint, ComplaintMessage
@@ -310,9 +309,4 @@ class ComplaintViewSet(
         return Response(ComplaintMessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
-# The portal's news API rides on this list because `roots/api_urls.py` reads the ROUTES of
-# the orders, finance and service apps only (the lead may give the portal its own entry).
-ROUTES: list[tuple[str, Any, str]] = [
-    ("complaints", ComplaintViewSet, "complaint"),
-    *PORTAL_ROUTES,
-]
+ROUTES: list[tuple[str, Any, str]] = [("complaints", ComplaintViewSet, "complaint")]
