@@ -24,7 +24,21 @@ from roots.org.models import Branch, Role, User
 from roots.org.tests.factories import BranchFactory, ProvinceFactory, SupplierFactory, UserFactory
 from roots.procurement.models import Supplier
 
+# The browser tests' fixtures (`browser`, `page`, `shoot`): one Chromium per test process.
+pytest_plugins = ["tests.browser"]
+
 PASSWORD = "pass-word-123"
+
+
+@pytest.fixture
+def english(settings):
+    """Run a test in English (the default language is Chinese), for tests that read
+    messages: `pytestmark = pytest.mark.usefixtures("english")`."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in the worker's environment
+    # The browser tests' plugin (tests/browser.py) sets DJANGO_ALLOW_ASYNC_UNSAFE in the worker's environment
     # (async.E001 in a deploy check) when xdist runs them in the same worker: leave it out.
     dropped = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {k: v for k, v in os.environ.items() if k not in dropped}

@@ -211,7 +211,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    # One name per choice set where several models call their field `status` or `kind`.
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelTypeEnum": "roots.customers.models.ChannelType",
+        "CustomerStatusEnum": "roots.customers.models.CustomerStatus",
+        "OrderStatusEnum": "roots.orders.models.OrderStatus",
+        "OrderKindEnum": "roots.orders.models.OrderKind",
+        "OrderEventKindEnum": "roots.orders.models.EventKind",
+        "InvoiceStatusEnum": "roots.finance.models.InvoiceStatus",
+        "StatementStatusEnum": "roots.finance.models.StatementStatus",
+        "DisputeStatusEnum": "roots.finance.models.DisputeStatus",
+    },
 }
 
 # --- Security headers and CSP ----------------------------------------------------------------

@@ -26,7 +26,6 @@ from roots.finance.models import Dispute, Statement
 from roots.finance.tests import factories as ledger
 from roots.orders.models import CustomOrder, Order
 from roots.orders.tests.test_custom_support import custom_model
-from tests.e2e.conftest import browser, shoot  # noqa: F401 - the e2e suite's fixtures
 
 pytestmark = [pytest.mark.e2e]
 
@@ -49,7 +48,7 @@ def world(personas):
 
 
 @pytest.fixture
-def as_user(browser: Browser, live_server) -> Iterator[Callable[[str], Page]]:  # noqa: F811
+def as_user(browser: Browser, live_server) -> Iterator[Callable[[str], Page]]:
     """`as_user("am_a")`: a signed-in Chinese-speaking browser; no console error (a CSP
     violation, a failing script) may show in any page of the flow."""
     contexts: list[BrowserContext] = []
@@ -89,7 +88,7 @@ def test_orders_custom_orders_and_reconciliation_end_to_end(
     live_server,
     transactional_db,
     as_user,
-    shoot,  # noqa: F811
+    shoot,
 ):
     base = live_server.url
     sku = world.sku.code

@@ -14,7 +14,8 @@ from roots.finance import services
 from roots.finance.models import Dispute, Expense, ExpenseStatus, Payment, Statement
 from roots.finance.tests import factories as f
 
-pytestmark = pytest.mark.django_db
+# Their assertions read messages: in English (the default language is Chinese).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from roots.orders import custom_services as services
 from roots.orders.models import CustomOrder, CustomOrderStatus, Order
 from roots.orders.tests.test_custom_support import accepted, custom_model, quoted, requested
 
-pytestmark = pytest.mark.django_db
+# Their assertions read messages: in English (the default language is Chinese).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 URL = "/api/v1/custom-orders/"
 S = CustomOrderStatus
 

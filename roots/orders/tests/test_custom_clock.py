@@ -16,7 +16,8 @@ from roots.orders.models import CustomOrder, CustomOrderStatus, EventKind, Order
 from roots.orders.tasks import production_clock_task
 from roots.orders.tests.test_custom_support import accepted, quoted, reload
 
-pytestmark = pytest.mark.django_db
+# Their assertions read messages: in English (the default language is Chinese).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 S = CustomOrderStatus
 
 

@@ -22,7 +22,6 @@ from roots.orders.tests.test_custom_support import accepted, custom_model
 from roots.org.demo.common import DemoRandom
 from roots.org.models import Province
 from roots.org.tests.factories import ProvinceFactory
-from tests.e2e.conftest import browser, shoot  # noqa: F401 - the e2e suite's fixtures
 
 pytestmark = [pytest.mark.e2e]
 
@@ -52,7 +51,7 @@ def world(personas):
 
 
 @pytest.fixture
-def as_user(browser: Browser, live_server):  # noqa: F811 - the imported fixture
+def as_user(browser: Browser, live_server):
     """`as_user("pm")` opens a signed-in browser context (Chinese, a laptop's screen); no
     console error (a CSP violation, a failing script) may show in any of them."""
     contexts: list[BrowserContext] = []
@@ -83,7 +82,7 @@ def as_user(browser: Browser, live_server):  # noqa: F811 - the imported fixture
     assert not errors, errors
 
 
-def test_request_quote_accept_and_the_clock(world, live_server, transactional_db, as_user, shoot):  # noqa: F811
+def test_request_quote_accept_and_the_clock(world, live_server, transactional_db, as_user, shoot):
     base = live_server.url
     # 1. The customer describes the need (Gome's fridge).
     customer = as_user("cu_a1")
@@ -169,7 +168,7 @@ def test_request_quote_accept_and_the_clock(world, live_server, transactional_db
     shoot(pm, "custom-09-demand", full_page=True)
 
 
-def test_pages_in_english(world, live_server, transactional_db, as_user, shoot):  # noqa: F811
+def test_pages_in_english(world, live_server, transactional_db, as_user, shoot):
     manager = as_user("am_a", language="en-US")
     manager.click("[data-testid=language-switch]")
     manager.click("button[name=language][value=en]")

@@ -34,7 +34,8 @@ from roots.orders.tests.test_custom_support import (
     requested,
 )
 
-pytestmark = pytest.mark.django_db
+# Their assertions read messages: in English (the default language is Chinese).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 S = CustomOrderStatus
 
 

@@ -1,4 +1,7 @@
-"""Browser tests: Playwright (sync API) driving Debian's Chromium against `live_server`.
+"""The browser tests' fixtures: Playwright (sync API) driving Debian's Chromium against
+`live_server`. A pytest plugin, registered by the root conftest.py, so that every browser
+test (in tests/e2e/ or in an app's tests) shares one Chromium per test process: two sync
+Playwright instances in one process fail.
 
 Playwright's sync API runs an event loop in the test thread, so Django's guard against ORM
 calls from async code must be lifted for these tests (the ORM calls are still synchronous).
@@ -25,7 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "e2e"
 
 
 @pytest.fixture(scope="session")
