@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    # The browser tests' plugin (tests/browser.py) sets DJANGO_ALLOW_ASYNC_UNSAFE in the worker's environment
-    # (async.E001 in a deploy check) when xdist runs them in the same worker: leave it out.
+    # The browser tests' plugin (tests/browser.py) sets DJANGO_ALLOW_ASYNC_UNSAFE in the test
+    # process's environment (async.E001 in a deploy check): leave it out.
     dropped = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(DJANGO_SETTINGS_MODULE="roots.settings.prod", **env)
