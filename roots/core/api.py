@@ -452,6 +452,18 @@ class ScopedModelViewSet(ScopedViewSetMixin, GenericViewSet):
     lookup_value_regex = "[^/]+"
 
 
+class BusinessDateTimeField(serializers.DateTimeField):
+    """A date and time of business (a publication, an appointment): years 1970 to 2100.
+    Far dates are typos, and before 1900 the time zone's local mean time (+08:05:43 in
+    Shanghai) makes an offset that RFC 3339 cannot write."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        parsed = super().to_internal_value(value)
+        if not 1970 <= parsed.year <= 2100:
+            raise serializers.ValidationError(_("Choose a date between 1970 and 2100."))
+        return parsed
+
+
 class CodeRelatedField(serializers.SlugRelatedField):
     """A reference by business code (or username): a string; one no record can have (with
     NUL, which PostgreSQL refuses in a query) reads as "does not exist"."""

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from roots.core.api import (
+    BusinessDateTimeField,
     RetrieveWithETagMixin,
     ScopedModelViewSet,
     ServiceWriteMixin,
@@ -49,6 +50,7 @@ class NewsItemSerializer(serializers.ModelSerializer):
         help_text="Channel types the item is for; empty (the default) for every customer.",
     )
     author = serializers.CharField(source="author.username", read_only=True, default=None)
+    published_at = BusinessDateTimeField(required=False)
 
     class Meta:
         model = NewsItem

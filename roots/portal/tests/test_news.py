@@ -118,6 +118,9 @@ def test_news_out_of_the_audience_is_404(personas, api, news):
         {"title": "x" * 201, "body": "x"},
         {"title": "x", "body": "x", "kind": "gossip"},
         {"title": "x\x00", "body": "x"},
+        # Before 1900 Shanghai's local mean time (+08:05:43) has no RFC 3339 form.
+        {"title": "x", "body": "x", "published_at": "1014-10-13T06:56:21Z"},
+        {"title": "x", "body": "x", "published_at": "2999-01-01T00:00:00Z"},
     ],
 )
 def test_bad_news_input_is_400(personas, api, body):
