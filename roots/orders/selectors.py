@@ -68,26 +68,32 @@ def open_order_value(*, customer_id: int) -> Decimal:
 
 @dataclass(frozen=True)
 class CreditSummary:
-    """What a customer may still order on credit: limit − open balance − open orders."""
+    """What a customer may still order on credit: limit − open balance − open orders +
+    money in its favour (an overpayment pays the next invoice); the same rule as
+    `roots.finance.selectors.account_summary`, which the portal shows."""
 
     credit_limit: Decimal
     open_balance: Decimal
     open_orders: Decimal
+    credit_balance: Decimal = Decimal("0.00")
 
     @property
     def available(self) -> Decimal:
-        return self.credit_limit - self.open_balance - self.open_orders
+        return self.credit_limit - self.open_balance - self.open_orders + self.credit_balance
 
 
 def credit_summary(*, customer_id: int, credit_limit: Decimal) -> CreditSummary:
     """The parts of the customer's available credit (the unpaid invoiced amount comes from
     finance)."""
-    from roots.finance.selectors import open_balance
+    from roots.finance.selectors import ledger_balance
 
+    # Positive: the customer owes us (open balance); negative: money in its favour.
+    balance = Decimal(ledger_balance(customer_id=customer_id)).quantize(Decimal("0.01"))
     return CreditSummary(
         credit_limit=Decimal(credit_limit).quantize(Decimal("0.01")),
-        open_balance=Decimal(open_balance(customer_id=customer_id)).quantize(Decimal("0.01")),
+        open_balance=max(balance, Decimal("0.00")),
         open_orders=open_order_value(customer_id=customer_id),
+        credit_balance=max(-balance, Decimal("0.00")),
     )
 
 

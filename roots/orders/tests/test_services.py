@@ -3,7 +3,7 @@ for every role, the 409s that change nothing, e-mails, made-to-order orders."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -165,6 +165,21 @@ def test_check_credit_counts_open_orders_and_unpaid_invoices(personas, make_orde
     with pytest.raises(ValidationError) as caught:
         services.check_credit(customer_id=personas.cust_a1.pk, amount=limit)
     assert "credit" in caught.value.message_dict
+
+
+def test_money_in_the_customers_favour_adds_to_its_credit(personas, stock):
+    """An overpayment pays the next invoice, so it adds to what may be ordered: the same
+    available credit as the account page (finance's `account_summary`) shows."""
+    from roots.finance.selectors import account_summary
+    from roots.finance.tests import factories as ledger
+
+    limit = personas.cust_a1.credit_limit
+    ledger.payment(personas.cust_a1, "1000.00", date(2026, 5, 15))
+    available = services.check_credit(customer_id=personas.cust_a1.pk, amount=limit + 1000)
+    assert available == limit + Decimal("1000.00")
+    assert account_summary(customer=personas.cust_a1).available_credit == available
+    with pytest.raises(ValidationError):
+        services.check_credit(customer_id=personas.cust_a1.pk, amount=limit + Decimal("1000.01"))
 
 
 @pytest.mark.parametrize("role", ["pm", "agent", "engineer", "su"])
