@@ -369,11 +369,11 @@ def statement_issue(
         return locked
 
 
-def _customer_only(user: User, statement: Statement, action: str) -> None:
+def _customer_only(user: User, statement: Statement, message: str) -> None:
+    """The customer's step: anyone else gets `message` (a whole sentence, so that each
+    language can word it; a verb slotted into a sentence cannot be translated)."""
     if not policies.is_customer_of(user, statement.customer):
-        raise ConflictError(
-            _("Only the customer's own staff can %(action)s a statement.") % {"action": action}
-        )
+        raise ConflictError(message)
 
 
 def statement_confirm(
@@ -381,7 +381,7 @@ def statement_confirm(
 ) -> Statement:
     """The customer confirms the statement is right (issued, or resolved: every dispute
     closed). Staff cannot confirm for the customer (409)."""
-    _customer_only(user, statement, _("confirm"))
+    _customer_only(user, statement, _("Only the customer's own staff can confirm a statement."))
     with transaction.atomic():
         locked = _lock(statement, expected_version)
         if locked.status not in (StatementStatus.ISSUED, StatementStatus.RESOLVED):
@@ -413,7 +413,7 @@ def statement_dispute(
     """The customer disputes lines of an issued (or resolved, or already disputed)
     statement with a comment; the statement becomes `disputed` and the account manager
     has a dispute to answer."""
-    _customer_only(user, statement, _("dispute"))
+    _customer_only(user, statement, _("Only the customer's own staff can dispute a statement."))
     comment = _clean_text(comment, field="comment", max_length=2000)
     line_ids = list(dict.fromkeys(lines))
     with transaction.atomic():
