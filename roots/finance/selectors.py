@@ -86,22 +86,6 @@ def overdue_amount(*, customer_id: int, today: date | None = None) -> Decimal:
     return _sum(qs, "amount") - _sum(qs, "paid_amount")
 
 
-def _open_order_value(*, customer_id: int) -> Decimal:
-    """Value of orders placed but not shipped yet (they will become invoices)."""
-    try:
-        from roots.orders.selectors import open_order_value
-    except ImportError:  # pragma: no cover - the orders app's selectors are not there yet
-        from roots.orders.models import OPEN_ORDER_STATUSES, Order
-
-        return _sum(
-            Order.objects.all_unscoped().filter(
-                customer_id=customer_id, status__in=OPEN_ORDER_STATUSES
-            ),
-            "total",
-        )
-    return Decimal(open_order_value(customer_id=customer_id))
-
-
 @dataclass(frozen=True)
 class AccountSummary:
     """The customer's credit position (the account overview, the portal home, the 360 page).
@@ -132,20 +116,18 @@ class AccountSummary:
 def account_summary(*, customer: Customer, today: date | None = None) -> AccountSummary:
     """Credit limit, open balance, open orders, available credit, overdue and credit balance
     of one customer (the caller has scoped `customer`)."""
-    balance = ledger_balance(customer_id=customer.pk)
-    owed = max(balance, ZERO)
-    in_favour = max(-balance, ZERO)
-    open_orders = _open_order_value(customer_id=customer.pk)
-    limit = Decimal(customer.credit_limit)
-    available = max(limit - owed - open_orders + in_favour, ZERO)
+    # The rule the order check applies (one place: `roots.orders.selectors.credit_summary`).
+    from roots.orders.selectors import credit_summary
+
+    credit = credit_summary(customer_id=customer.pk, credit_limit=customer.credit_limit)
     return AccountSummary(
         customer_id=customer.pk,
-        credit_limit=limit,
-        open_balance=owed,
-        open_orders=open_orders,
-        available_credit=available,
+        credit_limit=credit.credit_limit,
+        open_balance=credit.open_balance,
+        open_orders=credit.open_orders,
+        available_credit=max(credit.available, ZERO),
         overdue=overdue_amount(customer_id=customer.pk, today=today),
-        credit_balance=in_favour,
+        credit_balance=credit.credit_balance,
     )
 
 
