@@ -18,9 +18,14 @@ from roots.catalog.api import (
 from roots.core.api import not_found
 from roots.customers.api import ContactViewSet, CustomerViewSet, OutletViewSet
 from roots.finance.api import ROUTES as FINANCE_ROUTES
+from roots.kpis import api as kpis_api
 from roots.orders.api import ROUTES as ORDER_ROUTES
 from roots.org.api import BranchViewSet, MeView, TokenView
 from roots.portal.api import ROUTES as PORTAL_ROUTES
+from roots.sales import api as sales_api
+from roots.sales import daily_api
+from roots.sellthrough import api as sellthrough_api
+from roots.sellthrough import inventory_api
 from roots.service.api import ROUTES as SERVICE_ROUTES
 
 router = DefaultRouter(trailing_slash=True)
@@ -39,12 +44,20 @@ router.register("price-lists", PriceListViewSet, basename="price-list")
 router.register("price-list-items", PriceListItemViewSet, basename="price-list-item")
 router.register("customer-prices", CustomerPriceViewSet, basename="customer-price")
 router.register("promotions", PromotionViewSet, basename="promotion")
-for prefix, viewset, basename in (*ORDER_ROUTES, *FINANCE_ROUTES, *SERVICE_ROUTES, *PORTAL_ROUTES):
+MODULE_APIS = (sellthrough_api, inventory_api, kpis_api, sales_api, daily_api)
+for prefix, viewset, basename in (
+    *ORDER_ROUTES,
+    *FINANCE_ROUTES,
+    *SERVICE_ROUTES,
+    *PORTAL_ROUTES,
+    *(route for module in MODULE_APIS for route in module.ROUTES),
+):
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    *(p for module in MODULE_APIS for p in module.PATHS),
     path("", include(router.urls)),
     # Last: whatever else is asked under /api/v1/ answers a JSON 404, not Django's HTML page.
     re_path(r"", not_found, name="api-not-found"),

@@ -17,6 +17,11 @@ urlpatterns = [
     path("", include("roots.orders.urls")),
     path("", include("roots.finance.urls")),
     path("", include("roots.service.urls")),
+    path("", include("roots.sellthrough.urls")),
+    path("", include("roots.sellthrough.inventory_urls")),
+    path("", include("roots.kpis.urls")),
+    path("", include("roots.sales.urls")),
+    path("", include("roots.sales.daily_urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Namespaced: the router's names (customer-list, customer-detail ...) would otherwise

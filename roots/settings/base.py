@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "roots.finance",
     "roots.service",
     "roots.portal",
+    "roots.sellthrough",
+    "roots.sales",
+    "roots.kpis",
 ]
 
 MIDDLEWARE = [

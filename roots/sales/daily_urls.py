@@ -1,0 +1,5 @@
+"""Pages (filled in by issue 4)."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
