@@ -66,7 +66,9 @@ run: setup
 	@if [ "$$($(MANAGE) demo_empty)" = "empty" ]; then \
 	  echo "loading the $(SCALE) demo data set ..."; $(MANAGE) seed_demo --scale $(SCALE); fi
 	@$(MANAGE) demo_users --table
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The background worker (sell-through imports, clocks) runs beside the server and stops with it.
+	@$(MANAGE) db_worker --interval 1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # --- tests ----------------------------------------------------------------------------------
 PYTEST := .venv/bin/pytest

@@ -187,6 +187,7 @@ class Seeder:
         from roots.orders.custom_demo import seed_custom_orders
         from roots.orders.demo import seed_orders
         from roots.portal.demo import seed_news
+        from roots.sellthrough.demo import seed_sellthrough
         from roots.service.demo import seed_complaints
 
         for label, seed in (
@@ -195,6 +196,7 @@ class Seeder:
             ("invoices, payments, expenses and statements", seed_finance),
             ("complaints", seed_complaints),
             ("news", seed_news),
+            ("sell-through feed", seed_sellthrough),
         ):
             self.report.counts.update(seed(scale=self.scale.name, rng=self.rand(label)))
             step(label)
