@@ -28,6 +28,21 @@ NAVIGATION: list[tuple[str, Any, str, frozenset[str]]] = [
         ),
     ),
     (
+        "daily-board",
+        _("Daily board"),
+        "ti-checklist",
+        frozenset(
+            {
+                Role.HQ_ADMIN,
+                Role.BRANCH_MANAGER,
+                Role.ACCOUNT_MANAGER,
+                Role.PRODUCT_MANAGER,
+                Role.CALL_AGENT,
+                Role.ENGINEER,
+            }
+        ),
+    ),
+    (
         "portal-home",
         _("Home"),
         "ti-home",
@@ -38,6 +53,85 @@ NAVIGATION: list[tuple[str, Any, str, frozenset[str]]] = [
         _("Customers"),
         "ti-building-store",
         frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER, Role.PRODUCT_MANAGER}),
+    ),
+    # sales and the customers' success (pipeline, KPIs, sell-through)
+    (
+        "pipeline-board",
+        _("Pipeline"),
+        "ti-chart-funnel",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER}),
+    ),
+    (
+        "lead-list",
+        _("Leads"),
+        "ti-user-search",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER}),
+    ),
+    (
+        "activity-list",
+        _("Activities"),
+        "ti-calendar-event",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER}),
+    ),
+    (
+        "priority-matrix",
+        _("Priority matrix"),
+        "ti-chart-dots",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER}),
+    ),
+    (
+        "kpi-home",
+        _("Customer KPIs"),
+        "ti-gauge",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER, Role.CUSTOMER_USER}),
+    ),
+    (
+        "inventory",
+        _("Stock position"),
+        "ti-packages",
+        frozenset(
+            {
+                Role.HQ_ADMIN,
+                Role.BRANCH_MANAGER,
+                Role.ACCOUNT_MANAGER,
+                Role.PRODUCT_MANAGER,
+                Role.CUSTOMER_USER,
+            }
+        ),
+    ),
+    (
+        "stock-alerts",
+        _("Stock alerts"),
+        "ti-alert-triangle",
+        frozenset(
+            {
+                Role.HQ_ADMIN,
+                Role.BRANCH_MANAGER,
+                Role.ACCOUNT_MANAGER,
+                Role.PRODUCT_MANAGER,
+                Role.CUSTOMER_USER,
+            }
+        ),
+    ),
+    (
+        "sell-through-rate",
+        _("Sell-through rate"),
+        "ti-chart-bar",
+        frozenset(
+            {
+                Role.HQ_ADMIN,
+                Role.BRANCH_MANAGER,
+                Role.ACCOUNT_MANAGER,
+                Role.PRODUCT_MANAGER,
+                Role.CUSTOMER_USER,
+            }
+        ),
+    ),
+    (
+        "sellthrough-home",
+        _("Sell-through uploads"),
+        "ti-upload",
+        frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER, Role.CUSTOMER_USER}),
     ),
     (
         "order-list",

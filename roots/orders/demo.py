@@ -11,10 +11,8 @@ credit limit (an order that would not fit is left out: the service would have re
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -36,7 +34,7 @@ from roots.catalog.models import (
 from roots.core.models import Sequence
 from roots.core.search import build_search_text
 from roots.customers.models import ChannelType, Customer, CustomerStatus, Outlet
-from roots.org.demo.common import AS_OF, DemoRandom
+from roots.org.demo.common import AS_OF, DemoRandom, own_timestamps
 from roots.org.models import Role, User
 
 from .models import (
@@ -104,24 +102,6 @@ def _save(model: type[models.Model], objs: list[Any]) -> list[Any]:
             objs, model, batch_size=BATCH, default_change_reason=HISTORY_REASON
         )
     return model._default_manager.bulk_create(objs, batch_size=BATCH)
-
-
-@contextlib.contextmanager
-def _own_timestamps(*models_: type[models.Model]) -> Iterator[None]:
-    """Let bulk_create keep the `created_at`/`updated_at` the generator set (the history
-    of six months), instead of stamping every row with the moment of seeding."""
-    changed = []
-    for model in models_:
-        for name in ("created_at", "updated_at"):
-            with contextlib.suppress(Exception):
-                field_ = model._meta.get_field(name)
-                changed.append((field_, field_.auto_now, field_.auto_now_add))  # type: ignore[union-attr]
-                field_.auto_now = field_.auto_now_add = False  # type: ignore[union-attr]
-    try:
-        yield
-    finally:
-        for field_, auto_now, auto_now_add in changed:
-            field_.auto_now, field_.auto_now_add = auto_now, auto_now_add  # type: ignore[union-attr]
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -601,7 +581,7 @@ class _Generator:
 
 
 def _write(plans: list[_Plan], generator: _Generator) -> dict[str, int]:
-    with _own_timestamps(Order, OrderEvent):
+    with own_timestamps(Order, OrderEvent):
         orders = _save(Order, [p.order for p in plans])
         for plan, order in zip(plans, orders, strict=True):
             for line in plan.lines:

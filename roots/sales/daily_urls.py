@@ -1,5 +1,15 @@
-"""Pages (filled in by issue 4)."""
+"""Pages of the OEC daily board (日清); included at the site root."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from roots.sales import daily_views as views
+
+urlpatterns: list[URLPattern] = [
+    path("daily/", views.daily_board, name="daily-board"),
+    path("daily/team/", views.daily_team, name="daily-team"),
+    path("daily/add/", views.daily_add, name="daily-add"),
+    path("daily/refresh/", views.daily_refresh, name="daily-refresh"),
+    path("daily/items/<int:pk>/<slug:step>/", views.daily_item_step, name="daily-item-step"),
+]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from roots.core.models import ScopedQuerySet, SearchableMixin, TimeStampedModel, VersionedModel
-from roots.customers.models import ChannelType, Priority
+from roots.customers.models import ChannelType, Priority, customer_scope
 from roots.org.models import Role
 
 if TYPE_CHECKING:
@@ -368,6 +368,21 @@ SCORE: dict[str, Any] = {
 }
 
 
+class AssessmentQuerySet(ScopedQuerySet):
+    def visible_to(self, user: User) -> Self:
+        """Assessments go with their customer, for the pipeline roles only (they have no
+        owner or branch of their own): hq all; a branch manager the branch's customers'; an
+        account manager the customers they manage; everyone else nothing."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.HQ_ADMIN:
+            return self.all()
+        if user.role in (Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER):
+            condition = customer_scope(user, "customer__")
+            return self.all() if condition is None else self.filter(condition)
+        return self.none()
+
+
 class PotentialAssessment(TimeStampedModel):
     """The potential-customer worksheet of seed 002 (潜在客户评估): seven criteria scored
     1–5, the yearly revenue the customer could bring, and the priority it gives when set
@@ -405,7 +420,7 @@ class PotentialAssessment(TimeStampedModel):
     )
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
 
-    objects = PipelineQuerySet.as_manager()
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["customer_id", "-created_at", "-pk"]

@@ -1,5 +1,18 @@
-"""Pages (filled in by issue 4)."""
+"""Inventory pages (进销存); included at the site root, so each path names its own prefix."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from roots.sellthrough import inventory_views as views
+
+urlpatterns: list[URLPattern] = [
+    path("sellthrough/inventory/", views.stock_position, name="inventory"),
+    path(
+        "sellthrough/inventory/export.xlsx",
+        views.stock_position_export,
+        name="inventory-export",
+    ),
+    path("sellthrough/sell-through/", views.sell_through_rate, name="sell-through-rate"),
+    path("sellthrough/alerts/", views.stock_alerts, name="stock-alerts"),
+]

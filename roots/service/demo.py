@@ -10,21 +10,17 @@ complaints and ~14,000 thread entries take a few seconds.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import models
 from simple_history.utils import bulk_create_with_history
 
 from roots.core.models import Sequence
 from roots.core.search import build_search_text
 from roots.customers.models import Customer, CustomerStatus, Outlet
-from roots.org.demo.common import AS_OF, DemoRandom
+from roots.org.demo.common import AS_OF, DemoRandom, own_timestamps
 from roots.org.models import Role, User
 from roots.service.models import (
     Complaint,
@@ -159,22 +155,6 @@ def _parties() -> list[_Party]:
         .order_by("code")
         .values_list("pk", "account_manager_id", "tier", "is_key_account")
     ]
-
-
-@contextlib.contextmanager
-def _own_timestamps(*models_: type[models.Model]) -> Iterator[None]:
-    """Let bulk_create keep the `created_at`/`updated_at` the generator set."""
-    changed = []
-    for model in models_:
-        for name in ("created_at", "updated_at"):
-            field_: Any = model._meta.get_field(name)
-            changed.append((field_, field_.auto_now, field_.auto_now_add))
-            field_.auto_now = field_.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field_, auto_now, auto_now_add in changed:
-            field_.auto_now, field_.auto_now_add = auto_now, auto_now_add
 
 
 class _Generator:
@@ -314,7 +294,7 @@ def seed_complaints(*, scale: str, rng: DemoRandom) -> dict[str, int]:
         complaint.number = f"CP{n:08d}"
         complaint.search_text = build_search_text(complaint.number, complaint.subject)
         complaints.append(complaint)
-    with _own_timestamps(Complaint, ComplaintMessage):
+    with own_timestamps(Complaint, ComplaintMessage):
         bulk_create_with_history(
             complaints, Complaint, batch_size=BATCH, default_change_reason=HISTORY_REASON
         )

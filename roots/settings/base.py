@@ -224,6 +224,8 @@ SPECTACULAR_SETTINGS = {
         "InvoiceStatusEnum": "roots.finance.models.InvoiceStatus",
         "StatementStatusEnum": "roots.finance.models.StatementStatus",
         "DisputeStatusEnum": "roots.finance.models.DisputeStatus",
+        "FeedKindEnum": "roots.sellthrough.models.FeedKind",
+        "UploadStatusEnum": "roots.sellthrough.models.UploadStatus",
     },
 }
 

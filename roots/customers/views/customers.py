@@ -401,6 +401,29 @@ def _complaints_tab(user: User, customer: Customer) -> dict[str, Any]:
     }
 
 
+def _stock_tab(user: User, customer: Customer) -> dict[str, Any]:
+    from roots.sellthrough.inventory import stock_alerts, stock_totals
+
+    totals = stock_totals(user=user, customer=customer)
+    return {
+        "stock_alerts": stock_alerts(user=user, customer=customer, limit=TAB_ROWS),
+        "stock_alert_total": totals.stock_outs + totals.overstocks,
+        "stock_out_count": totals.stock_outs,
+    }
+
+
+def _sales_tab(user: User, customer: Customer) -> dict[str, Any]:
+    from roots.sales.views import customer_sales_tab
+
+    return customer_sales_tab(user, customer)
+
+
+def _kpis_tab(user: User, customer: Customer) -> dict[str, Any]:
+    from roots.kpis.views import customer_kpi_tab
+
+    return customer_kpi_tab(user, customer)
+
+
 # The tabs of the 360 page: the first is rendered with the page, the others are fetched by
 # htmx when first shown, so the page costs what the user looks at. The account tabs are for
 # staff (a customer user has the portal home and the list pages of the same records).
@@ -413,13 +436,25 @@ CUSTOMER_TABS: dict[str, Any] = {
     "balance": _balance_tab,
     "statements": _statements_tab,
     "complaints": _complaints_tab,
+    "kpis": _kpis_tab,
+    "stock": _stock_tab,
+    "sales": _sales_tab,
     "history": _history_tab,
 }
-STAFF_TABS = frozenset({"orders", "custom_orders", "balance", "statements", "complaints"})
+STAFF_TABS = frozenset(
+    {"orders", "custom_orders", "balance", "statements", "complaints", "kpis", "stock", "sales"}
+)
 
 
 def _tabs_for(user: User) -> list[str]:
-    return [key for key in CUSTOMER_TABS if key not in STAFF_TABS or user.is_staff_role]
+    from roots.sales.policies import works_pipeline
+
+    return [
+        key
+        for key in CUSTOMER_TABS
+        if (key not in STAFF_TABS or user.is_staff_role)
+        and (key != "sales" or works_pipeline(user))
+    ]
 
 
 def _account_tab_counts(user: User, customer: Customer) -> dict[str, int]:
@@ -482,6 +517,9 @@ def customer_detail(request: HttpRequest, code: str) -> HttpResponse:
         "outlets": customer.outlet_count,  # type: ignore[attr-defined]
         "contacts": customer.contact_count,  # type: ignore[attr-defined]
         "balance": None,
+        "kpis": None,
+        "stock": None,
+        "sales": None,
         "history": customer.history_count,  # type: ignore[attr-defined]
     }
     if user.is_staff_role:
@@ -495,6 +533,9 @@ def customer_detail(request: HttpRequest, code: str) -> HttpResponse:
         "balance": _("Balance"),
         "statements": _("Statements"),
         "complaints": _("Complaints"),
+        "kpis": _("KPIs"),
+        "stock": _("Stock"),
+        "sales": _("Sales"),
         "history": _("History"),
     }
     context["tabs"] = [

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from pypinyin import Style, lazy_pinyin
 
 from roots.org.data import words
@@ -192,3 +195,21 @@ def money(value: float) -> Decimal:
 def coordinate(value: float) -> Decimal:
     """A coordinate with the 6 decimals the models store."""
     return Decimal(f"{value:.6f}")
+
+
+@contextlib.contextmanager
+def own_timestamps(*models_: type[models.Model]) -> Iterator[None]:
+    """Let bulk_create keep the `created_at`/`updated_at` the generator set (months of
+    history), instead of stamping every row with the moment of seeding."""
+    changed = []
+    for model in models_:
+        for name in ("created_at", "updated_at"):
+            with contextlib.suppress(FieldDoesNotExist):
+                field_: Any = model._meta.get_field(name)
+                changed.append((field_, field_.auto_now, field_.auto_now_add))
+                field_.auto_now = field_.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field_, auto_now, auto_now_add in changed:
+            field_.auto_now, field_.auto_now_add = auto_now, auto_now_add

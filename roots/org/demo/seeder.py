@@ -187,6 +187,7 @@ class Seeder:
         from roots.orders.custom_demo import seed_custom_orders
         from roots.orders.demo import seed_orders
         from roots.portal.demo import seed_news
+        from roots.sales.demo import seed_sales
         from roots.sellthrough.demo import seed_sellthrough
         from roots.service.demo import seed_complaints
 
@@ -197,6 +198,7 @@ class Seeder:
             ("complaints", seed_complaints),
             ("news", seed_news),
             ("sell-through feed", seed_sellthrough),
+            ("sales pipeline, worksheets and daily boards", seed_sales),
         ):
             self.report.counts.update(seed(scale=self.scale.name, rng=self.rand(label)))
             step(label)

@@ -1,0 +1,542 @@
+"""Writes of the OEC daily board (日清): building each staff user's list for a day from their
+work, the user's own steps on an item (done, carry over, reopen, add a task), and the day's
+end. docs/daily-board.md describes the rules; in short:
+
+* `daily_board_build` is idempotent: an item is unique per user, day and `source_key`, so
+  building twice adds nothing. It first closes the user's items of earlier days that are
+  still open (as the day's end would have), then copies the items carried over from earlier
+  days into `day` (once each, `carried_from` set), then adds what the user's work asks for.
+* Only the item's own user changes it, and only on its own day: items of past days are
+  closed (409).
+* `daily_boards_close` carries every item still open at the day's end over with the reason
+  "Not cleared by the end of the day", so that it counts against the clearing rate.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TypedDict
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy, override
+from django.utils.translation import gettext as _
+
+from roots.core.exceptions import ConflictError
+from roots.orders.models import CustomOrder, CustomOrderStatus
+from roots.org.models import STAFF_ROLES, Role, User
+from roots.sales.models import (
+    Activity,
+    ActivityStatus,
+    DailyItem,
+    DailyItemKind,
+    DailyItemStatus,
+)
+from roots.service.models import ACTIVE_STATUSES, Complaint
+
+# The reason written on every item still open when its day ends (in the site's language).
+NOT_CLEARED_REASON = gettext_lazy("Not cleared by the end of the day")
+# At most this many items per source on one board, most urgent first: the board is a list
+# for one person's day; the rest stays on the source's own list page.
+MAX_PER_SOURCE = 25
+# A branch manager's board carries the few worst stock-out risks of the branch (their
+# account managers have every risk of their own customers on theirs).
+BRANCH_STOCK_OUTS = 3
+# Quotes waiting on the customer longer than this go on the account manager's board.
+QUOTE_CHASE_AFTER = datetime.timedelta(days=2)
+# Carried items older than this are not copied any more (a board left unopened for months).
+CARRY_LOOKBACK_DAYS = 31
+TITLE_MAX = 300
+DETAIL_MAX = 500
+REASON_MAX = 300
+
+
+# --- days ------------------------------------------------------------------------------------
+def board_today() -> datetime.date:
+    """Today in the project's time zone (settings.TIME_ZONE), whatever zone is active."""
+    return timezone.localdate(timezone.now(), ZoneInfo(settings.TIME_ZONE))
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the project's time zone."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def day_end(day: datetime.date) -> datetime.datetime:
+    """Midnight at the end of `day` (the start of the next) in the project's time zone."""
+    return day_start(day + datetime.timedelta(days=1))
+
+
+def _built_key(user_id: int, day: datetime.date) -> str:
+    return f"daily-board-built:{user_id}:{day.isoformat()}"
+
+
+def has_board(user: User) -> bool:
+    """Every active staff role keeps a daily board; customer and supplier users do not."""
+    return bool(user.is_authenticated and user.is_active and user.role in STAFF_ROLES)
+
+
+# --- what the user's work asks for -----------------------------------------------------------
+@dataclass(frozen=True)
+class Candidate:
+    """An item a source proposes for a user's day."""
+
+    kind: str
+    source_key: str
+    title: str
+    detail: str
+    url: str
+
+
+def _url(name: str, *args: Any) -> str:
+    """The page to act on, or "" when that page does not exist (yet) in this build."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _when(value: datetime.datetime) -> str:
+    local = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
+    return formats.date_format(local, "SHORT_DATETIME_FORMAT")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _follow_ups(user: User, day: datetime.date) -> Iterator[Candidate]:
+    """Their planned visits, calls and meetings due before the end of the day."""
+    activities = (
+        Activity.objects.visible_to(user)
+        .filter(owner=user, status=ActivityStatus.PLANNED, planned_at__lt=day_end(day))
+        .select_related("customer", "lead")
+        .order_by("planned_at", "pk")[:MAX_PER_SOURCE]
+    )
+    for activity in activities:
+        party = activity.customer or activity.lead
+        detail = _("%(kind)s planned for %(when)s") % {
+            "kind": activity.get_kind_display(),
+            "when": _when(activity.planned_at),
+        }
+        if party is not None:
+            detail = f"{party} · {detail}"
+        url = _url("activity-detail", activity.pk)
+        if not url and activity.customer is not None:
+            url = _url("customer-detail", activity.customer.code)
+        yield Candidate(
+            kind=DailyItemKind.FOLLOW_UP,
+            source_key=f"activity:{activity.pk}",
+            title=_clip(_("Follow up: %(subject)s") % {"subject": activity.subject}, TITLE_MAX),
+            detail=_clip(detail, DETAIL_MAX),
+            url=url,
+        )
+
+
+def _stock_alerts(**kwargs: Any) -> list[Any]:
+    """`roots.sellthrough.inventory.stock_alerts` (imported late: the inventory reads are
+    heavy and only the board's build needs them)."""
+    from roots.sellthrough.inventory import stock_alerts
+
+    return stock_alerts(**kwargs)
+
+
+def _stock_outs(user: User, day: datetime.date) -> Iterator[Candidate]:
+    """Account managers: every stock-out risk of their customers' outlets (the worst
+    first); branch managers: the `BRANCH_STOCK_OUTS` worst of the branch; others none."""
+    if user.role == Role.ACCOUNT_MANAGER:
+        limit = MAX_PER_SOURCE
+    elif user.role == Role.BRANCH_MANAGER and user.branch_id:
+        limit = BRANCH_STOCK_OUTS
+    else:
+        return
+    for alert in _stock_alerts(user=user, as_of=day, kind="stock_out", limit=limit):
+        cover = alert.days_of_cover
+        detail = _(
+            "%(customer)s · %(outlet)s: %(stock)s in stock, %(sales)s sold a day, "
+            "%(cover)s days of cover (reported %(date)s)"
+        ) % {
+            "customer": alert.customer_name,
+            "outlet": alert.outlet_name,
+            "stock": alert.stock_units,
+            "sales": alert.daily_sales,
+            "cover": cover if cover is not None else "—",
+            "date": formats.date_format(alert.reported_on, "SHORT_DATE_FORMAT"),
+        }
+        yield Candidate(
+            kind=DailyItemKind.STOCK_OUT,
+            source_key=_clip(f"stock:{alert.outlet_code}:{alert.sku_code}", 100),
+            title=_clip(
+                _("Stock-out risk: %(sku)s at %(outlet)s")
+                % {"sku": alert.sku_name, "outlet": alert.outlet_name},
+                TITLE_MAX,
+            ),
+            detail=_clip(detail, DETAIL_MAX),
+            url=_url("outlet-detail", alert.outlet_code),
+        )
+
+
+def _complaints(user: User, day: datetime.date) -> Iterator[Candidate]:
+    """Active complaints they own whose running deadline (the response until the first
+    answer, then the resolution) falls before the end of the next day."""
+    horizon = day_end(day + datetime.timedelta(days=1))
+    complaints = (
+        Complaint.objects.visible_to(user)
+        .filter(owner=user, status__in=ACTIVE_STATUSES)
+        .filter(
+            Q(first_response_at__isnull=True, response_due__lt=horizon)
+            | Q(first_response_at__isnull=False, resolution_due__lt=horizon)
+        )
+        .select_related("customer")
+        .order_by("response_due", "pk")[:MAX_PER_SOURCE]
+    )
+    for complaint in complaints:
+        if complaint.first_response_at is None:
+            detail = _("%(customer)s · answer by %(due)s")
+        else:
+            detail = _("%(customer)s · resolve by %(due)s")
+        detail = detail % {"customer": complaint.customer.name, "due": _when(complaint.due_at)}
+        yield Candidate(
+            kind=DailyItemKind.COMPLAINT,
+            source_key=f"complaint:{complaint.pk}",
+            title=_clip(f"{complaint.number}: {complaint.subject}", TITLE_MAX),
+            detail=_clip(detail, DETAIL_MAX),
+            url=_url("complaint-detail", complaint.number),
+        )
+
+
+def _custom_orders(user: User, day: datetime.date) -> Iterator[Candidate]:
+    """Custom orders waiting on them (docs/custom-orders.md: who acts in which status).
+
+    Product managers take the producer's steps: every request to quote (oldest first) and
+    every accepted quote whose production must start (earliest deadline first). Account
+    managers decide with their customer: quotes of their customers that have waited on the
+    customer for more than `QUOTE_CHASE_AFTER` at the start of the day, still valid."""
+    visible = CustomOrder.objects.visible_to(user).select_related("customer")
+    if user.role == Role.PRODUCT_MANAGER:
+        to_quote = visible.filter(status=CustomOrderStatus.REQUESTED).order_by("created_at", "pk")
+        for order in to_quote[:MAX_PER_SOURCE]:
+            yield Candidate(
+                kind=DailyItemKind.CUSTOM_ORDER,
+                source_key=f"custom:{order.pk}:quote",
+                title=_clip(
+                    _("Quote %(number)s: %(title)s")
+                    % {"number": order.number, "title": order.title},
+                    TITLE_MAX,
+                ),
+                detail=_clip(
+                    _("%(customer)s · %(quantity)s units, requested %(when)s")
+                    % {
+                        "customer": order.customer.name,
+                        "quantity": order.quantity,
+                        "when": _when(order.created_at),
+                    },
+                    DETAIL_MAX,
+                ),
+                url=_url("custom-order-detail", order.number),
+            )
+        to_start = visible.filter(status=CustomOrderStatus.ACCEPTED).order_by(
+            models.F("production_due").asc(nulls_last=True), "pk"
+        )
+        for order in to_start[:MAX_PER_SOURCE]:
+            due = order.production_due
+            yield Candidate(
+                kind=DailyItemKind.CUSTOM_ORDER,
+                source_key=f"custom:{order.pk}:produce",
+                title=_clip(
+                    _("Start production of %(number)s: %(title)s")
+                    % {"number": order.number, "title": order.title},
+                    TITLE_MAX,
+                ),
+                detail=_clip(
+                    _("%(customer)s · production must start by %(due)s")
+                    % {"customer": order.customer.name, "due": _when(due) if due else "—"},
+                    DETAIL_MAX,
+                ),
+                url=_url("custom-order-detail", order.number),
+            )
+    elif user.role == Role.ACCOUNT_MANAGER:
+        waiting = (
+            visible.filter(
+                status=CustomOrderStatus.QUOTED,
+                customer__account_manager=user,
+                quoted_at__lt=day_start(day) - QUOTE_CHASE_AFTER,
+            )
+            .filter(Q(quote_valid_until__isnull=True) | Q(quote_valid_until__gte=day))
+            .order_by("quoted_at", "pk")
+        )
+        for order in waiting[:MAX_PER_SOURCE]:
+            valid = order.quote_valid_until
+            yield Candidate(
+                kind=DailyItemKind.CUSTOM_ORDER,
+                source_key=f"custom:{order.pk}:decide",
+                title=_clip(
+                    _("Ask %(customer)s to decide on the quote %(number)s")
+                    % {"customer": order.customer.name, "number": order.number},
+                    TITLE_MAX,
+                ),
+                detail=_clip(
+                    _("%(title)s · quoted %(when)s, valid until %(until)s")
+                    % {
+                        "title": order.title,
+                        "when": _when(order.quoted_at) if order.quoted_at else "—",
+                        "until": formats.date_format(valid, "SHORT_DATE_FORMAT") if valid else "—",
+                    },
+                    DETAIL_MAX,
+                ),
+                url=_url("custom-order-detail", order.number),
+            )
+
+
+SOURCES = (_follow_ups, _complaints, _custom_orders, _stock_outs)
+
+
+def board_candidates(*, user: User, day: datetime.date) -> list[Candidate]:
+    """What the user's work puts on their board for `day`, each source's most urgent first."""
+    found: list[Candidate] = []
+    for source in SOURCES:
+        found.extend(source(user, day))
+    return found
+
+
+# --- building --------------------------------------------------------------------------------
+class BuildResult(TypedDict):
+    closed: int
+    carried_in: int
+    added: int
+
+
+def _close_open(queryset: models.QuerySet[DailyItem], *, now: datetime.datetime) -> int:
+    """Carry every open item of `queryset` over with `NOT_CLEARED_REASON`, written in its
+    user's language (one update per language)."""
+    still_open = queryset.filter(status=DailyItemStatus.OPEN)
+    codes = [code for code, _name in settings.LANGUAGES]
+    total = 0
+    for code in codes:
+        if code == settings.LANGUAGE_CODE:
+            items = still_open.exclude(user__language__in=[c for c in codes if c != code])
+        else:
+            items = still_open.filter(user__language=code)
+        with override(code):
+            reason = str(NOT_CLEARED_REASON)
+        total += items.update(
+            status=DailyItemStatus.CARRIED, carry_reason=reason, closed_at=now, updated_at=now
+        )
+    return total
+
+
+def _copy_key(item: DailyItem) -> str:
+    return item.source_key or f"carry:{item.pk}"
+
+
+@transaction.atomic
+def daily_board_build(*, user: User, day: datetime.date) -> BuildResult:
+    """Build `user`'s board for `day` (idempotent): close their items of earlier days still
+    open, copy in the items carried over from earlier days, and add what their work asks
+    for today (overdue follow-ups, stock-out risks, complaints near the deadline, custom
+    orders waiting on them). Users without a board (customers, suppliers) get nothing."""
+    if not has_board(user):
+        return BuildResult(closed=0, carried_in=0, added=0)
+    # One build per user at a time (two tabs opening the board): the user's row is the lock.
+    User.objects.select_for_update(of=("self",)).filter(pk=user.pk).first()
+    now = timezone.now()
+    mine = DailyItem.objects.visible_to(user).filter(user=user)
+    closed = _close_open(mine.filter(day__lt=day), now=now)
+
+    on_day: dict[str, tuple[int, int | None]] = {
+        key: (pk, carried_from)
+        for key, pk, carried_from in mine.filter(day=day)
+        .exclude(source_key="")
+        .values_list("source_key", "pk", "carried_from_id")
+    }
+    pending = (
+        mine.filter(
+            status=DailyItemStatus.CARRIED,
+            day__lt=day,
+            day__gte=day - datetime.timedelta(days=CARRY_LOOKBACK_DAYS),
+        )
+        .exclude(Exists(DailyItem.objects.all_unscoped().filter(carried_from=OuterRef("pk"))))
+        .order_by("day", "pk")
+    )
+    copies: list[DailyItem] = []
+    for item in pending:
+        key = _copy_key(item)
+        if key in on_day:
+            # Today's build already has it from its source: mark it as the carried one.
+            pk, carried_from = on_day[key]
+            if carried_from is None:
+                mine.filter(pk=pk).update(carried_from=item)
+                on_day[key] = (pk, item.pk)
+            continue
+        on_day[key] = (0, item.pk)
+        copies.append(
+            DailyItem(
+                user=user,
+                day=day,
+                kind=item.kind,
+                title=item.title,
+                detail=item.detail,
+                url=item.url,
+                source_key=key,
+                carried_from=item,
+            )
+        )
+    fresh: list[DailyItem] = []
+    # Titles are written once, in the user's language when they chose one (the cron builds
+    # too), else in the language of the request that builds the board.
+    with override(user.language or get_language() or settings.LANGUAGE_CODE):
+        candidates = board_candidates(user=user, day=day)
+    for candidate in candidates:
+        if candidate.source_key in on_day:
+            continue
+        on_day[candidate.source_key] = (0, None)
+        fresh.append(
+            DailyItem(
+                user=user,
+                day=day,
+                kind=candidate.kind,
+                title=candidate.title,
+                detail=candidate.detail,
+                url=candidate.url,
+                source_key=candidate.source_key,
+            )
+        )
+    DailyItem.objects.bulk_create([*copies, *fresh], ignore_conflicts=True)
+    key = _built_key(user.pk, day)
+    transaction.on_commit(lambda: cache.set(key, True, timeout=26 * 3600))
+    return BuildResult(closed=closed, carried_in=len(copies), added=len(fresh))
+
+
+def daily_board_ensure(*, user: User, day: datetime.date) -> BuildResult | None:
+    """Build the board unless this process built it for that day already (opening the page
+    builds today's board, so that it works without the morning cron)."""
+    if not has_board(user) or cache.get(_built_key(user.pk, day)):
+        return None
+    return daily_board_build(user=user, day=day)
+
+
+class BoardsResult(TypedDict):
+    users: int
+    carried_in: int
+    added: int
+
+
+def _board_users() -> models.QuerySet[User]:
+    return User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by("pk")
+
+
+def daily_boards_build(*, day: datetime.date | None = None) -> BoardsResult:
+    """Build every active staff user's board for `day` (default today): the morning cron.
+    One transaction per user, so that one user's trouble does not undo the others'."""
+    day = day or board_today()
+    total = BoardsResult(users=0, carried_in=0, added=0)
+    for user in _board_users().iterator(chunk_size=500):
+        result = daily_board_build(user=user, day=day)
+        total["users"] += 1
+        total["carried_in"] += result["carried_in"]
+        total["added"] += result["added"]
+    return total
+
+
+@transaction.atomic
+def daily_boards_close(*, day: datetime.date | None = None) -> int:
+    """The day's end (cron at 23:59): every item of `day` (default today), or of an earlier
+    day, still open is carried over with the reason "Not cleared by the end of the day";
+    the morning build copies it into the next day. Answers how many were carried."""
+    day = day or board_today()
+    return _close_open(DailyItem.objects.all_unscoped().filter(day__lte=day), now=timezone.now())
+
+
+# --- the user's own steps --------------------------------------------------------------------
+def _lock_own(*, user: User, item: DailyItem) -> DailyItem:
+    """The item under a row lock, if the caller may change it: only its own user, and only
+    on its own day (a past day's list is closed)."""
+    if item.user_id != user.pk or not has_board(user):
+        raise PermissionDenied(_("Only the owner of a daily board changes its items."))
+    locked = DailyItem.objects.all_unscoped().select_for_update().get(pk=item.pk)
+    if locked.day < board_today():
+        raise ConflictError(_("This day is over; its list can no longer be changed."))
+    return locked
+
+
+def _clean_text(value: Any, *, field: str, limit: int, required: bool) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise ValidationError({field: [_("This field is required.")]})
+    if len(text) > limit:
+        raise ValidationError({field: [_("At most %(limit)s characters.") % {"limit": limit}]})
+    return text
+
+
+@transaction.atomic
+def daily_item_add(*, user: User, title: str, detail: str = "") -> DailyItem:
+    """Add an own task (kind `task`) to the user's board for today."""
+    if not has_board(user):
+        raise PermissionDenied(_("Only staff keep a daily board."))
+    clean_title = _clean_text(title, field="title", limit=TITLE_MAX, required=True)
+    clean_detail = _clean_text(detail, field="detail", limit=DETAIL_MAX, required=False)
+    return DailyItem.objects.create(
+        user=user,
+        day=board_today(),
+        kind=DailyItemKind.TASK,
+        title=clean_title,
+        detail=clean_detail,
+    )
+
+
+@transaction.atomic
+def daily_item_done(*, user: User, item: DailyItem) -> DailyItem:
+    """Mark an open item of today done (409 if it is done or carried already)."""
+    locked = _lock_own(user=user, item=item)
+    if locked.status != DailyItemStatus.OPEN:
+        raise ConflictError(
+            _("Only an open item can be marked done; reopen it first.")
+            if locked.status == DailyItemStatus.CARRIED
+            else _("This item is done already.")
+        )
+    locked.status = DailyItemStatus.DONE
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def daily_item_carry(*, user: User, item: DailyItem, reason: str) -> DailyItem:
+    """Carry an open item of today over to tomorrow, saying why (the reason is required)."""
+    clean_reason = _clean_text(reason, field="reason", limit=REASON_MAX, required=True)
+    locked = _lock_own(user=user, item=item)
+    if locked.status != DailyItemStatus.OPEN:
+        raise ConflictError(
+            _("This item is carried over already.")
+            if locked.status == DailyItemStatus.CARRIED
+            else _("This item is done; reopen it first.")
+        )
+    locked.status = DailyItemStatus.CARRIED
+    locked.carry_reason = clean_reason
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "carry_reason", "closed_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def daily_item_reopen(*, user: User, item: DailyItem) -> DailyItem:
+    """Open a done or carried item of today again (409 if it is open, or if it was already
+    copied into another day)."""
+    locked = _lock_own(user=user, item=item)
+    if locked.status == DailyItemStatus.OPEN:
+        raise ConflictError(_("This item is open already."))
+    if DailyItem.objects.all_unscoped().filter(carried_from=locked).exists():
+        raise ConflictError(_("This item was already carried into another day."))
+    locked.status = DailyItemStatus.OPEN
+    locked.carry_reason = ""
+    locked.closed_at = None
+    locked.save(update_fields=["status", "carry_reason", "closed_at", "updated_at"])
+    return locked

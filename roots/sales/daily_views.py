@@ -1,0 +1,284 @@
+"""Pages of the OEC daily board (日清): `/daily/` (a user's list for a day, with the steps
+done / carry over / reopen and own tasks, all by htmx with plain-form fallbacks) and
+`/daily/team/` (clearing rates of a team over the last 14 days, for branch managers and
+headquarters)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from roots.core.exceptions import ConflictError
+from roots.org.models import Role, User
+from roots.sales import daily_selectors as selectors
+from roots.sales import daily_services as services
+from roots.sales.models import DailyItem
+
+STEPS = ("done", "carry", "reopen")
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Task"), max_length=services.TITLE_MAX, strip=True)
+    detail = forms.CharField(
+        label=gettext_lazy("Detail"), max_length=services.DETAIL_MAX, required=False, strip=True
+    )
+
+
+class CarryForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is it not cleared today?"),
+        max_length=services.REASON_MAX,
+        strip=True,
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _require_board(user: User) -> None:
+    if not services.has_board(user):
+        raise PermissionDenied(_("The daily board is for our staff."))
+
+
+def _parse_day(raw: str | None, default: datetime.date) -> datetime.date:
+    if not raw:
+        return default
+    try:
+        day = datetime.date.fromisoformat(raw[:10])
+    except ValueError:
+        return default
+    return day if datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 12, 31) else default
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not getattr(htmx, "history_restore_request", False)
+
+
+def _board_context(
+    request: HttpRequest,
+    *,
+    owner: User,
+    day: datetime.date,
+    carrying: int | None = None,
+    carry_form: CarryForm | None = None,
+    task_form: TaskForm | None = None,
+    error: str | None = None,
+) -> dict[str, Any]:
+    user = _user(request)
+    today = services.board_today()
+    board = selectors.daily_board(user=user, owner=owner, day=day)
+    editable = owner.pk == user.pk and day >= today
+    return {
+        "board": board,
+        "owner": owner,
+        "own": owner.pk == user.pk,
+        "day": day,
+        "today": today,
+        "is_today": day == today,
+        "editable": editable,
+        "carrying": carrying if editable else None,
+        "carry_form": carry_form or CarryForm(),
+        "task_form": task_form or TaskForm(),
+        "error": error,
+        "previous_day": day - datetime.timedelta(days=1),
+        "next_day": day + datetime.timedelta(days=1) if day < today else None,
+        "owner_query": "" if owner.pk == user.pk else owner.username,
+        "is_manager": selectors.is_team_manager(user),
+    }
+
+
+def _render_board(
+    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    template = "sales/_daily_board.html" if _is_htmx(request) else "sales/daily_board.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _board_url(day: datetime.date | None = None) -> str:
+    url = reverse("daily-board")
+    if day is not None and day != services.board_today():
+        url += "?" + urlencode({"day": day.isoformat()})
+    return url
+
+
+@login_required
+def daily_board(request: HttpRequest) -> HttpResponse:
+    """A user's list for a day: their own (today's is built on first opening), or for a
+    branch manager or headquarters a team member's (`?user=`, read-only). `?day=` looks at
+    another day (past days are read-only); `?carry=<id>` opens an item's carry-over form
+    (without JavaScript)."""
+    user = _user(request)
+    _require_board(user)
+    today = services.board_today()
+    day = _parse_day(request.GET.get("day"), today)
+    owner = selectors.board_owner(user=user, username=request.GET.get("user"))
+    if owner is None:
+        raise Http404
+    if owner.pk == user.pk and day == today:
+        services.daily_board_ensure(user=user, day=day)
+    carrying = request.GET.get("carry", "")
+    context = _board_context(
+        request, owner=owner, day=day, carrying=int(carrying) if carrying.isdigit() else None
+    )
+    return _render_board(request, context)
+
+
+def _own_item(request: HttpRequest, pk: int) -> DailyItem:
+    item = selectors.daily_item_list(user=_user(request)).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def _done_message(step: str, item: DailyItem) -> str:
+    if step == "done":
+        return _("Cleared: %(title)s") % {"title": item.title}
+    if step == "carry":
+        return _("Carried over to tomorrow: %(title)s") % {"title": item.title}
+    return _("Reopened: %(title)s") % {"title": item.title}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def daily_item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """One step on an item of one's own board: done, carry (GET shows the reason form,
+    POST carries; the reason is required: 400) or reopen. Another user's item in scope (a
+    branch manager reading a team member's board) is 403, a past day's item 409, an item
+    out of scope 404. htmx gets the board back; a plain form goes back to the page."""
+    if step not in STEPS:
+        raise Http404
+    user = _user(request)
+    _require_board(user)
+    item = _own_item(request, pk)
+    if item.user_id != user.pk:
+        raise PermissionDenied(_("Only the owner of a daily board changes its items."))
+    if request.method == "GET":
+        if step != "carry":
+            raise Http404
+        return _render_board(
+            request, _board_context(request, owner=user, day=item.day, carrying=item.pk)
+        )
+    carry_form = CarryForm(request.POST) if step == "carry" else None
+    try:
+        if carry_form is not None:
+            if carry_form.is_valid():
+                services.daily_item_carry(
+                    user=user, item=item, reason=carry_form.cleaned_data["reason"]
+                )
+        elif step == "done":
+            services.daily_item_done(user=user, item=item)
+        else:
+            services.daily_item_reopen(user=user, item=item)
+    except ValidationError as exc:
+        assert carry_form is not None
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                carry_form.add_error(field if field in carry_form.fields else None, error)
+    except ConflictError as exc:
+        context = _board_context(request, owner=user, day=item.day, error=str(exc))
+        return _render_board(request, context, status=409)
+    if carry_form is not None and carry_form.errors:
+        context = _board_context(
+            request, owner=user, day=item.day, carrying=item.pk, carry_form=carry_form
+        )
+        return _render_board(request, context, status=400)
+    if _is_htmx(request):
+        return _render_board(request, _board_context(request, owner=user, day=item.day))
+    messages.success(request, _done_message(step, item))
+    return redirect(_board_url(item.day))
+
+
+@login_required
+@require_POST
+def daily_add(request: HttpRequest) -> HttpResponse:
+    """Add an own task to today's board (400 with the form's errors)."""
+    user = _user(request)
+    _require_board(user)
+    form = TaskForm(request.POST)
+    today = services.board_today()
+    if form.is_valid():
+        try:
+            services.daily_item_add(
+                user=user, title=form.cleaned_data["title"], detail=form.cleaned_data["detail"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+    if form.errors:
+        context = _board_context(request, owner=user, day=today, task_form=form)
+        return _render_board(request, context, status=400)
+    if _is_htmx(request):
+        return _render_board(request, _board_context(request, owner=user, day=today))
+    messages.success(request, _("Task added."))
+    return redirect(_board_url())
+
+
+@login_required
+@require_POST
+def daily_refresh(request: HttpRequest) -> HttpResponse:
+    """Look at one's work again: add what came up since the board was built."""
+    user = _user(request)
+    _require_board(user)
+    today = services.board_today()
+    result = services.daily_board_build(user=user, day=today)
+    if _is_htmx(request):
+        return _render_board(request, _board_context(request, owner=user, day=today))
+    messages.success(
+        request,
+        _("%(count)s new items on your board.") % {"count": result["added"] + result["carried_in"]},
+    )
+    return redirect(_board_url())
+
+
+def _team_chart(view: selectors.TeamView) -> dict[str, Any]:
+    return {
+        "title": _("Team's daily clearing rate"),
+        "series": _("Clearing rate"),
+        "labels": [formats.date_format(day, "SHORT_DATE_FORMAT") for day in view.days],
+        "rates": [cell.percent for cell in view.team],
+        "items": [cell.items for cell in view.team],
+        "done": [cell.done for cell in view.team],
+        "items_label": _("Items"),
+        "done_label": _("Done"),
+    }
+
+
+@login_required
+def daily_team(request: HttpRequest) -> HttpResponse:
+    """Clearing rates of the last 14 days: a branch manager's branch staff; headquarters
+    per branch, and one branch's staff with `?branch=` (`-`: staff without a branch)."""
+    user = _user(request)
+    _require_board(user)
+    if not selectors.is_team_manager(user):
+        raise PermissionDenied(_("The team view is for branch managers and headquarters."))
+    today = services.board_today()
+    view = selectors.team_view(user=user, today=today, branch_code=request.GET.get("branch"))
+    if view is None:
+        raise Http404
+    context = {
+        "view": view,
+        "chart": _team_chart(view),
+        "today": today,
+        "is_hq": user.role == Role.HQ_ADMIN,
+        "no_branch_code": selectors.NO_BRANCH,
+    }
+    return render(request, "sales/daily_team.html", context)
