@@ -15,8 +15,9 @@ import logging
 import uuid
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,11 @@ logger = logging.getLogger(__name__)
 # Rejected rows beyond this many are counted but not listed (a garbage file of a million
 # rows would otherwise write millions of error rows).
 MAX_ERRORS = 100_000
+# An import that has not reported progress for this long is taken for dead (its worker was
+# killed) and is started again by `uploads_resume_stale`. Every chunk reports progress, and
+# the final merge of a million rows takes a few minutes at most.
+STALE_AFTER = timedelta(minutes=30)
+MAX_ATTEMPTS = 3
 _CACHE_LIMIT = 500_000
 CENT = Decimal("0.01")
 
@@ -236,6 +242,7 @@ def _begin(upload: Upload) -> None:
             status=UploadStatus.RUNNING,
             attempts=F("attempts") + 1,
             started_at=timezone.now(),
+            updated_at=timezone.now(),
             finished_at=None,
             rows_total=None,
             rows_read=0,
@@ -389,7 +396,7 @@ class _Stager:
             if errors:
                 UploadError.objects.bulk_create(errors, batch_size=5000)
             Upload.objects.filter(pk=upload.pk).update(
-                rows_read=self.read, rows_rejected=self.rejected
+                rows_read=self.read, rows_rejected=self.rejected, updated_at=timezone.now()
             )
 
 
@@ -521,3 +528,33 @@ def upload_import(*, upload_id: int, chunk_rows: int = CHUNK_ROWS) -> ImportResu
         rows_unchanged=upload.rows_unchanged,
         message=upload.message,
     )
+
+
+def uploads_resume_stale(*, now: datetime | None = None) -> list[int]:
+    """Start again the imports whose worker died: uploads still `running` with no progress
+    for `STALE_AFTER`. Each is enqueued anew (the import starts clean); after
+    `MAX_ATTEMPTS` attempts it fails instead, with a message. Answers the uploads resumed.
+    Run it every few minutes (cron: `manage.py resume_sellthrough_imports --enqueue`)."""
+    from roots.sellthrough.tasks import import_upload_task  # the task module imports us
+
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    resumed: list[int] = []
+    stale = Upload.objects.all_unscoped().filter(status=UploadStatus.RUNNING, updated_at__lt=cutoff)
+    for upload in stale.select_related("uploaded_by"):
+        if upload.attempts >= MAX_ATTEMPTS:
+            language = upload.uploaded_by.language or settings.LANGUAGE_CODE
+            with translation.override(language):
+                _fail(
+                    upload,
+                    _("The import stopped %(count)d times without finishing; nothing was imported.")
+                    % {"count": upload.attempts},
+                )
+            continue
+        # Claim it (a second resumer running at the same time finds it fresh and skips it).
+        claimed = Upload.objects.filter(
+            pk=upload.pk, status=UploadStatus.RUNNING, updated_at__lt=cutoff
+        ).update(status=UploadStatus.QUEUED, updated_at=timezone.now())
+        if claimed:
+            resumed.append(upload.pk)
+            transaction.on_commit(partial(import_upload_task.enqueue, upload.pk))
+    return resumed

@@ -2,7 +2,7 @@
 
     createdb -h 127.0.0.1 -U postgres kpis_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kpis_bench \
-        .venv/bin/python roots/kpis/tests/bench_kpis.py [--days 180] [--repeat 5]
+        .venv/bin/python bench/kpi_pages.py [--days 180] [--repeat 5]
 
 Loads (once, into an empty database) the organisation of DESIGN.md §2 — 42 branches, 630
 account managers, 6,300 customers, 7,900 outlets — and, with SQL, one sell-through row and
@@ -25,7 +25,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roots.settings.dev")
 os.environ.setdefault("DEBUG", "false")

@@ -1,0 +1,191 @@
+"""Opportunities: the list, the page, and the create and edit forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from roots.core.selectors import history_entries
+from roots.org.models import User
+from roots.sales import policies, selectors, services
+from roots.sales.filters import OpportunityFilter
+from roots.sales.forms import MoveForm, OpportunityForm, ReopenForm
+from roots.sales.models import CLOSED_STAGES, OPEN_STAGES, LostReason, Opportunity, Stage
+from roots.sales.views.common import (
+    DETAIL_ROWS,
+    _by_code,
+    _mark,
+    _page,
+    _pipeline_user,
+    _posted_version,
+    _prefill,
+    _render,
+    _safe_next,
+    _scope_filters,
+    submit_form,
+)
+
+# --- opportunities -------------------------------------------------------------------------------
+OPPORTUNITY_SORTS = ("close_date", "expected_value", "code", "stage_changed_at", "name")
+
+
+@login_required
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    user = _pipeline_user(request)
+    filters = _scope_filters(user, request.GET, mine_by_default=True)
+    queryset = selectors.opportunity_list(user=user, search=request.GET.get("q"))
+    params = request.GET.copy()
+    for name in ("search", "owner", "branch"):
+        params.pop(name, None)
+    if filters["owner"] is not None:
+        queryset = queryset.filter(owner=filters["owner"])
+    if filters["branch"] is not None:
+        queryset = queryset.filter(branch=filters["branch"])
+    filterset = OpportunityFilter(params, queryset=queryset, request=request)
+    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    sort = request.GET.get("sort", "close_date")
+    if sort.lstrip("-") not in OPPORTUNITY_SORTS:
+        sort = "close_date"
+    context = {
+        **filters,
+        **_page(request, rows.order_by(sort, "pk")),
+        "filterset": filterset,
+        "q": request.GET.get("q", ""),
+        "sort": sort,
+        "stages": Stage.choices,
+        "filtered": any(request.GET.get(n) for n in ("q", "owner", "branch", *filterset.filters)),
+    }
+    return _render(request, "sales/opportunity_list.html", "sales/_opportunity_table.html", context)
+
+
+def _get_opportunity(user: User, code: str) -> Opportunity:
+    return _by_code(
+        selectors.opportunity_list(user=user).select_related("customer__account_manager"), code
+    )
+
+
+def _stage_path(opportunity: Opportunity) -> list[dict[str, Any]]:
+    """The six steps, each done, current or to do; the outcome at the end."""
+    current = opportunity.stage
+    index = OPEN_STAGES.index(current) if current in OPEN_STAGES else len(OPEN_STAGES)
+    path = [
+        {
+            "stage": stage,
+            "label": Stage(stage).label,
+            "state": "done" if i < index else "current" if i == index else "todo",
+        }
+        for i, stage in enumerate(OPEN_STAGES)
+    ]
+    outcome = Stage(current).label if current in CLOSED_STAGES else _("Won or lost")
+    path.append(
+        {
+            "stage": current if current in CLOSED_STAGES else "outcome",
+            "label": outcome,
+            "state": "current" if current in CLOSED_STAGES else "todo",
+        }
+    )
+    return path
+
+
+def _opportunity_context(
+    user: User,
+    opportunity: Opportunity,
+    *,
+    move_form: MoveForm | None = None,
+    reopen_form: ReopenForm | None = None,
+    error: str | None = None,
+) -> dict[str, Any]:
+    manage = policies.can_manage(user, opportunity)
+    closed = opportunity.stage in CLOSED_STAGES
+    activities = _mark(
+        user,
+        list(
+            selectors.activity_list(user=user)
+            .filter(opportunity=opportunity)
+            .order_by("-planned_at", "-pk")[:DETAIL_ROWS]
+        ),
+    )
+    return {
+        "opportunity": opportunity,
+        "path": _stage_path(opportunity),
+        "closed": closed,
+        "overdue": not closed and opportunity.close_date < timezone.localdate(),
+        "can_manage": manage,
+        "move_stages": [
+            (s, Stage(s).label) for s in (*OPEN_STAGES, Stage.WON) if s != opportunity.stage
+        ],
+        "lost_reasons": LostReason.choices,
+        "move_form": move_form or MoveForm(),
+        "reopen_form": (reopen_form or ReopenForm()) if manage and closed else None,
+        "weighted": (opportunity.expected_value * opportunity.effective_probability / 100).quantize(
+            selectors.CENT
+        ),
+        "activities": activities,
+        "history": history_entries(instance=opportunity),
+        "page_error": error,
+    }
+
+
+@login_required
+def opportunity_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = _pipeline_user(request)
+    opportunity = _get_opportunity(user, code)
+    context = _opportunity_context(user, opportunity)
+    return render(request, "sales/opportunity_detail.html", context)
+
+
+@login_required
+def opportunity_create(request: HttpRequest) -> HttpResponse:
+    user = _pipeline_user(request)
+    prefill = _prefill(user, request)
+    form = OpportunityForm(
+        request.POST or None,
+        user=user,
+        customer=prefill.get("customer"),
+        lead=prefill.get("lead"),
+    )
+    done, status = submit_form(
+        request,
+        form,
+        lambda data: services.opportunity_create(user=user, data=data),
+        message=lambda created: _("Opportunity %(code)s opened.") % {"code": created.code},
+        success_url=lambda created: (
+            _safe_next(request) or reverse("opportunity-detail", args=[created.code])
+        ),
+    )
+    if done is not None:
+        return done
+    context = {"form": form, "next": _safe_next(request) or "", "editing": None}
+    return render(request, "sales/opportunity_form.html", context, status=status)
+
+
+@login_required
+def opportunity_edit(request: HttpRequest, code: str) -> HttpResponse:
+    user = _pipeline_user(request)
+    opportunity = _get_opportunity(user, code)
+    if not policies.can_manage(user, opportunity):
+        raise PermissionDenied(_("Only its owner, the branch manager or headquarters edit it."))
+    form = OpportunityForm(request.POST or None, user=user, instance=opportunity)
+    done, status = submit_form(
+        request,
+        form,
+        lambda data: services.opportunity_update(
+            user=user,
+            opportunity=opportunity,
+            data=data,
+            expected_version=_posted_version(request),
+        ),
+        message=_("Opportunity saved."),
+        success_url=reverse("opportunity-detail", args=[opportunity.code]),
+    )
+    if done is not None:
+        return done
+    context = {"form": form, "editing": opportunity, "version": opportunity.version}
+    return render(request, "sales/opportunity_form.html", context, status=status)
