@@ -86,8 +86,10 @@ test: apt deps
 test-sqlite:
 	unset DATABASE_URL; $(SUITE)
 
+# The API's conformance to its schema does not depend on the database: on PostgreSQL the
+# fuzzing runs with fewer examples per operation (the SQLite run has the full 25).
 test-postgres:
-	$(SUITE)
+	export SCHEMATHESIS_MAX_EXAMPLES=$${SCHEMATHESIS_MAX_EXAMPLES:-8}; $(SUITE)
 
 lint:
 	.venv/bin/ruff check .
