@@ -138,11 +138,10 @@ def build_plan(env: dict[str, str], users: int, seed: int) -> dict[str, Any]:
     import django
 
     django.setup()
-    from rest_framework.authtoken.models import Token
-
     from roots.core.search import pinyin_keys
     from roots.customers.models import Customer
     from roots.org.models import Role, User
+    from roots.org.services import api_token_create
 
     rng = random.Random(seed)
     hq = list(User.objects.filter(role=Role.HQ_ADMIN).order_by("pk")[:6])
@@ -164,12 +163,12 @@ def build_plan(env: dict[str, str], users: int, seed: int) -> dict[str, Any]:
             full, initials = pinyin_keys(core[:4])
             chunk = core[2:4] if len(core) >= 4 else core[:2]
             terms += [chunk, full[: max(4, len(full) // 2)], initials]
-        token, _created = Token.objects.get_or_create(user=user)
+        _token, secret = api_token_create(user=user)
         personas.append(
             {
                 "username": user.username,
                 "role": user.role,
-                "token": token.key,
+                "token": secret,
                 "codes": [codes[i] for i in sample],
                 "terms": [urllib.parse.quote(t) for t in terms if t],
             }

@@ -16,11 +16,13 @@ from roots.catalog.api import (
     WarehouseViewSet,
 )
 from roots.core.api import not_found
+from roots.core.search_api import GlobalSearchView
 from roots.customers.api import ContactViewSet, CustomerViewSet, OutletViewSet
 from roots.finance.api import ROUTES as FINANCE_ROUTES
 from roots.kpis import api as kpis_api
+from roots.notifications import api as notifications_api
 from roots.orders.api import ROUTES as ORDER_ROUTES
-from roots.org.api import BranchViewSet, MeView, TokenView
+from roots.org.api import ApiTokenViewSet, BranchViewSet, MeView, TokenView
 from roots.portal.api import ROUTES as PORTAL_ROUTES
 from roots.sales import api as sales_api
 from roots.sales import daily_api
@@ -30,6 +32,7 @@ from roots.service.api import ROUTES as SERVICE_ROUTES
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token-record")
 router.register("branches", BranchViewSet, basename="branch")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("outlets", OutletViewSet, basename="outlet")
@@ -44,7 +47,14 @@ router.register("price-lists", PriceListViewSet, basename="price-list")
 router.register("price-list-items", PriceListItemViewSet, basename="price-list-item")
 router.register("customer-prices", CustomerPriceViewSet, basename="customer-price")
 router.register("promotions", PromotionViewSet, basename="promotion")
-MODULE_APIS = (sellthrough_api, inventory_api, kpis_api, sales_api, daily_api)
+MODULE_APIS = (
+    sellthrough_api,
+    inventory_api,
+    kpis_api,
+    sales_api,
+    daily_api,
+    notifications_api,
+)
 for prefix, viewset, basename in (
     *ORDER_ROUTES,
     *FINANCE_ROUTES,
@@ -57,6 +67,7 @@ for prefix, viewset, basename in (
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("search/", GlobalSearchView.as_view(), name="api-search"),
     *(p for module in MODULE_APIS for p in module.PATHS),
     path("", include(router.urls)),
     # Last: whatever else is asked under /api/v1/ answers a JSON 404, not Django's HTML page.

@@ -3,13 +3,16 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from roots.core import views as core_views
+from roots.core.apidocs import ApiDocsView
 from roots.org import views as org_views
 
 urlpatterns = [
     path("", include("roots.org.urls")),
     path("dashboard/", org_views.dashboard, name="dashboard"),
+    path("search/", core_views.global_search, name="global-search"),
     path("customers/", include("roots.customers.urls")),
     path("", include("roots.customers.record_urls")),
     path("portal/", include("roots.portal.urls")),
@@ -22,11 +25,13 @@ urlpatterns = [
     path("", include("roots.kpis.urls")),
     path("", include("roots.sales.urls")),
     path("", include("roots.sales.daily_urls")),
+    path("", include("roots.notifications.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Namespaced: the router's names (customer-list, customer-detail ...) would otherwise
     # shadow the browser UI's names of the same records.
     path("api/v1/", include(("roots.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Signed-in only unless API_SCHEMA_PUBLIC; Swagger UI from our static files (core.apidocs).
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -368,6 +368,16 @@ class ApiCase:
 
 
 ALL_200 = dict.fromkeys(ROLES, 200)
+
+
+def _api_token_url(personas: Personas, role: str) -> str:
+    """The address of a new API token of `role`."""
+    from roots.org.services import api_token_create
+
+    token, _secret = api_token_create(user=getattr(personas, role))
+    return f"/api/v1/auth/tokens/{token.token_key}/"
+
+
 EXTRA_API_CASES = (
     # Forbidden fields: in scope, but the role may not set them (403); hq may. Moving a
     # customer to branch B with its branch-A account manager is bad input even for hq (400).
@@ -467,6 +477,16 @@ EXTRA_API_CASES = (
         lambda p: "/api/v1/products/BCD-216STPT-W/",
         dict.fromkeys(ROLES, 405),
     ),
+    # API tokens: each user lists and revokes only their own; another user's token answers
+    # 404 like a missing one.
+    ApiCase("api-token-list", "GET", lambda p: "/api/v1/auth/tokens/", ALL_200),
+    ApiCase(
+        "api-token-revoke",
+        "DELETE",
+        lambda p: _api_token_url(p, "am_b"),
+        {r: 204 if r == "am_b" else 404 for r in ROLES},
+    ),
+    ApiCase("api-token-revoke-all", "POST", lambda p: "/api/v1/auth/tokens/revoke-all/", ALL_200),
     # Records that do not exist answer like records out of scope.
     ApiCase(
         "customer-missing",
@@ -773,6 +793,18 @@ def test_inactive_user_token_no_longer_works(personas):
     User.objects.filter(pk=personas.am_a.pk).update(is_active=False)
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/customers/").status_code == 401
+
+
+def test_token_list_shows_each_role_only_its_own_tokens(personas):
+    from roots.org.services import api_token_create
+
+    mine = {role: api_token_create(user=getattr(personas, role))[0].token_key for role in ROLES}
+    problems = []
+    for role in ROLES:
+        ids = [t["id"] for t in _api(personas, role).get("/api/v1/auth/tokens/").data]
+        if ids != [mine[role]]:
+            problems.append(f"{role}: {ids}")
+    assert not problems
 
 
 # --- HTML pages -----------------------------------------------------------------------------

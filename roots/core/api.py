@@ -27,15 +27,17 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
 
+from roots.core import dates
+from roots.core.dates import FIRST_YEAR, LAST_YEAR, BusinessDateValidator
 from roots.core.exceptions import ConflictError, PreconditionFailedError
 from roots.core.models import IdempotencyRecord, ScopedQuerySet
+from roots.core.parsers import JSONParser
 from roots.org.models import User
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -113,14 +115,21 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"detail": _("Invalid input."), "errors": _as_error_lists(exc.detail)}
-    elif isinstance(exc, exceptions.ParseError):
+    elif isinstance(exc, exceptions.ParseError):  # a body that cannot be read (roots.core.parsers)
         message = str(exc.detail)
-        response.data = {"detail": message, "errors": {"non_field_errors": [message]}}
+        response.data = {
+            "detail": message,
+            "code": "parse_error",
+            "errors": {"non_field_errors": [message]},
+        }
     else:
         detail = response.data.get("detail") if isinstance(response.data, dict) else None
         response.data = {"detail": detail or str(exc), "errors": {}}
     if isinstance(exc, exceptions.Throttled):
         response.status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    # An exception that names a machine-readable code (`error_code`) answers it as `code`.
+    if isinstance(error_code := getattr(exc, "error_code", None), str):
+        response.data["code"] = error_code
     return response
 
 
@@ -158,7 +167,7 @@ class ErrorSerializer(serializers.Serializer):
 # --- history --------------------------------------------------------------------------------
 class HistoryEntrySerializer(serializers.Serializer):
     history_id = serializers.IntegerField()
-    date = serializers.DateTimeField()
+    date = serializers.DateTimeField(read_only=True)
     type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
     user = serializers.CharField(allow_null=True)
     reason = serializers.CharField(allow_null=True)
@@ -268,6 +277,7 @@ class ScopedViewSetMixin:
     schema: Any = RootsAutoSchema()
     content_negotiation_class: Any = ContentNegotiation
     # A JSON API; an endpoint that takes uploads (sell-through files) adds its parsers.
+    # Ours: a body nested too deep is a 400 like any other unreadable body, not a 500.
     parser_classes: Any = [JSONParser]
 
     # -- scope
@@ -452,16 +462,54 @@ class ScopedModelViewSet(ScopedViewSetMixin, GenericViewSet):
     lookup_value_regex = "[^/]+"
 
 
-class BusinessDateTimeField(serializers.DateTimeField):
+class _BusinessBoundsMixin(serializers.Field):
+    """A serializer field with the business-date rule (`roots.core.dates`) first among its
+    validators, whatever `validators=` the declaration passes."""
+
+    def __init__(
+        self, *args: Any, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        validators = list(self.validators)
+        if not any(isinstance(v, BusinessDateValidator) for v in validators):
+            # (a model field's own rule, copied by ModelSerializer, is kept as it is)
+            validators = [BusinessDateValidator(first_year, last_year), *validators]
+        self.validators = validators
+
+    def check_business_date(self, value: Any) -> None:
+        """The rule, as a DRF error (for a check before the field's own validators run)."""
+        for validator in self.validators:
+            if isinstance(validator, BusinessDateValidator):
+                try:
+                    validator(value)
+                except DjangoValidationError as exc:
+                    raise serializers.ValidationError(exc.messages, code=exc.code) from exc
+
+
+class BusinessDateField(_BusinessBoundsMixin, serializers.DateField):
+    """A date of business (a delivery, a payment, a period): years 1970 to 2100, far dates
+    are typos. Every date a hand-written serializer takes is one of these."""
+
+
+class BusinessDateTimeField(_BusinessBoundsMixin, serializers.DateTimeField):
     """A date and time of business (a publication, an appointment): years 1970 to 2100.
     Far dates are typos, and before 1900 the time zone's local mean time (+08:05:43 in
     Shanghai) makes an offset that RFC 3339 cannot write."""
 
-    def to_internal_value(self, value: Any) -> Any:
-        parsed = super().to_internal_value(value)
-        if not 1970 <= parsed.year <= 2100:
-            raise serializers.ValidationError(_("Choose a date between 1970 and 2100."))
-        return parsed
+    def enforce_timezone(self, value: Any) -> Any:
+        # DRF's own time-zone check overflows (a 500) near years 1 and 9999: the rule first.
+        self.check_business_date(value)
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
+# A ModelSerializer makes these of the model fields that carry the rule (`roots.core.dates`).
+serializers.ModelSerializer.serializer_field_mapping[dates.BusinessDateField] = BusinessDateField
+serializers.ModelSerializer.serializer_field_mapping[dates.BusinessDateTimeField] = (
+    BusinessDateTimeField
+)
 
 
 class CodeRelatedField(serializers.SlugRelatedField):
@@ -486,3 +534,20 @@ class ScopedSlugRelatedField(CodeRelatedField):
         if request is None:
             return queryset.none()
         return queryset.visible_to(request.user)
+
+
+class RenderedTextField(serializers.CharField):
+    """A text field the API answers in the reader's language: the model's generated text
+    (`text_field`, a `GeneratedTextField`) rendered when there is one, else the literal
+    field (`source`). Writable like a `CharField` when not read-only (the literal field)."""
+
+    def __init__(self, *, text_field: str | None = None, **kwargs: Any) -> None:
+        self.text_field = text_field
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        from roots.core.i18n_text import render
+
+        literal = super().get_attribute(instance)
+        text_field = self.text_field or f"{self.source_attrs[-1]}_text"
+        return render(getattr(instance, text_field, None), fallback=literal or "")

@@ -8,10 +8,10 @@ from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate, user_logged_in, user_login_failed
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -22,10 +22,12 @@ from roots.core.api import (
     RetrieveWithETagMixin,
     RootsAutoSchema,
     ScopedModelViewSet,
+    request_user,
 )
-from roots.org import otp
+from roots.org import otp, services
 from roots.org.filters import BranchFilter
-from roots.org.models import Branch, Province, User
+from roots.org.models import Branch, Province, User, api_tokens
+from roots.org.otp import CODE_PATTERN
 
 if TYPE_CHECKING:
     from roots.customers.models import Customer
@@ -42,12 +44,21 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
     otp = serializers.RegexField(
-        r"^\d{6,8}$", required=False, help_text="The 6-digit code, once TOTP is enrolled."
+        CODE_PATTERN,
+        max_length=20,
+        required=False,
+        help_text=(
+            "Once TOTP is enrolled: the 6-digit code from the app, or one of the recovery "
+            "codes (`abcd-efgh`, each works once)."
+        ),
     )
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(
+        allow_null=True, read_only=True, help_text="When the token stops working."
+    )
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -62,10 +73,13 @@ def _locked_out(request: HttpRequest) -> LockedOut:
 
 
 class TokenView(APIView):
-    """Exchange a username and password (and a TOTP code once enrolled) for an API token.
+    """Exchange a username and password (and a TOTP or recovery code once enrolled) for a
+    new API token, valid for `API_TOKEN_TTL_HOURS` (each login gets its own token; list and
+    revoke them at `auth/tokens/`).
 
-    Failed passwords and failed codes count towards the django-axes lockout (429); a
-    successful login resets the count, as on the web login.
+    Failed passwords and failed codes count towards the django-axes lockout (429), per
+    username and address and per address across usernames; a successful login resets the
+    username's count, as on the web login.
     """
 
     authentication_classes: list[Any] = []
@@ -117,10 +131,49 @@ class TokenView(APIView):
             raise exceptions.PermissionDenied(
                 _("Your role requires two-factor authentication: enrol in the web interface first.")
             )
-        token, _created = Token.objects.get_or_create(user=user)
+        token, secret = services.api_token_create(user=user)
         # Resets the failure count (AXES_RESET_ON_SUCCESS) and records last_login.
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
-        return Response({"token": token.key})
+        return Response({"token": secret, "expiry": token.expiry})
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    id = serializers.CharField(
+        source="token_key", help_text="The first characters of the token; never the token."
+    )
+    created = serializers.DateTimeField(read_only=True)
+    expiry = serializers.DateTimeField(allow_null=True, read_only=True)
+    current = serializers.SerializerMethodField(help_text="The token of this request.")
+
+    def get_current(self, token: Any) -> bool:
+        request = self.context.get("request")
+        return getattr(getattr(request, "auth", None), "digest", None) == token.digest
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, ScopedModelViewSet):
+    """The caller's own API tokens: when each was issued and until when it works (never the
+    secret). `DELETE` revokes one; `revoke-all/` revokes every one, the calling token too."""
+
+    serializer_class = ApiTokenSerializer
+    lookup_field = "token_key"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    pagination_class = None
+    history = None  # type: ignore[assignment]  # tokens keep no change history
+
+    def get_base_queryset(self) -> Any:
+        return api_tokens().order_by("-created")
+
+    def perform_destroy(self, instance: Any) -> None:
+        services.api_token_revoke(user=request_user(self.request), token=instance)
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("ApiTokensRevoked", {"revoked": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"], url_path="revoke-all")
+    def revoke_all(self, request: Request) -> Response:
+        return Response({"revoked": services.api_tokens_revoke_all(user=request_user(request))})
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -156,7 +209,6 @@ class MeSerializer(serializers.ModelSerializer):
 class MeView(APIView):
     """The caller: username, role, and the branch, customer or supplier they belong to."""
 
-    permission_classes = [IsAuthenticated]
     schema: Any = RootsAutoSchema()
 
     @extend_schema(responses=MeSerializer)

@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from roots.org.otp import CODE_PATTERN
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
@@ -26,5 +28,19 @@ class OTPCodeForm(forms.Form):
         error_messages={"invalid": _("Enter the 6 digits shown in your app.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class OTPVerifyForm(forms.Form):
+    """The second step of sign-in: a code from the app, or one of the recovery codes."""
+
+    code = forms.RegexField(
+        label=pgettext_lazy("two-factor", "Code"),
+        regex=CODE_PATTERN,
+        max_length=20,
+        error_messages={"invalid": _("Enter the 6 digits shown in your app, or a recovery code.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
         ),
     )

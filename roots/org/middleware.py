@@ -1,26 +1,37 @@
 """Two-factor enforcement for the browser: a user with a confirmed TOTP device must enter a
-code once per session; a user whose role requires two-factor must enrol first."""
+code once per session; a user whose role requires two-factor must enrol first.
+
+The pages are guarded here, whatever headers a request carries: HTML views never look at
+`Authorization`, so a header proves nothing. The API (`/api/`) is left to DRF, which knows
+how it authenticated a call: `roots.org.permissions.TwoFactorVerified` refuses a session
+call that has not entered its code, and lets a token call through (the token endpoint
+asked for the code).
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 
 from roots.org import otp
 
 # Most users have no device and no obligation: that is remembered for the session instead
 # of asked of the database on every request. Enrolling logs the new device in (otp_login),
-# so a remembered "no" never lets an enrolled user skip the code.
+# so a remembered "no" never lets the enrolling session skip the code; other sessions of
+# the user (opened with the password alone before) ask again after NO_OTP_RECHECK_SECONDS.
 NO_OTP_SESSION_KEY = "roots_no_otp"
-EXEMPT_PREFIXES = ("/static/", "/i18n/", "/jsi18n/", "/favicon.ico")
+NO_OTP_RECHECK_SECONDS = 60
+EXEMPT_PREFIXES = ("/static/", "/i18n/", "/jsi18n/", "/favicon.ico", "/api/")
 EXEMPT_PATHS = frozenset(
     {
         "/account/login/",
         "/account/logout/",
         "/account/language/",
+        # Enrolment must be reachable before the first code; the view itself sends a user
+        # who already has a device to the verify page.
         "/account/two-factor/",
         "/account/two-factor/verify/",
     }
@@ -36,13 +47,8 @@ class OTPRequiredMiddleware:
             user = request.user
             has_device = otp.has_device(user)  # type: ignore[arg-type]
             if has_device or otp.is_required(user):  # type: ignore[arg-type]
-                if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {"detail": _("Two-factor verification required."), "errors": {}},
-                        status=403,
-                    )
                 return redirect("otp-verify" if has_device else "otp-setup")
-            request.session[NO_OTP_SESSION_KEY] = user.pk
+            request.session[NO_OTP_SESSION_KEY] = [user.pk, int(time.time())]
         return self.get_response(request)
 
     @staticmethod
@@ -53,7 +59,13 @@ class OTPRequiredMiddleware:
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
             and request.path not in EXEMPT_PATHS
-            and "HTTP_AUTHORIZATION" not in request.META
             and not user.is_verified()  # type: ignore[union-attr]
-            and request.session.get(NO_OTP_SESSION_KEY) != user.pk
+            and not _remembered_no_otp(request, user.pk)
         )
+
+
+def _remembered_no_otp(request: HttpRequest, user_pk: object) -> bool:
+    remembered = request.session.get(NO_OTP_SESSION_KEY)
+    if not isinstance(remembered, list) or len(remembered) != 2 or remembered[0] != user_pk:
+        return False
+    return time.time() - remembered[1] < NO_OTP_RECHECK_SECONDS

@@ -6,9 +6,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 from simple_history.models import HistoricalRecords
 
+from roots.core.dates import BusinessDateTimeField
 from roots.core.models import ScopedQuerySet, TimeStampedModel
 
 if TYPE_CHECKING:
@@ -170,6 +173,9 @@ class User(AbstractUser):
         blank=True,
         choices=[("zh-hans", "简体中文"), ("en", "English"), ("es", "Español")],
     )
+    # Django's own dates, with the business-date rule (the admin's user form edits them).
+    last_login = BusinessDateTimeField(_("last login"), blank=True, null=True)
+    date_joined = BusinessDateTimeField(_("date joined"), default=timezone.now)
 
     objects: ClassVar[RootsUserManager] = RootsUserManager()
 
@@ -205,3 +211,28 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new password (`set_password` from any path: the admin's reset, the password
+        form, `changepassword`) or a deactivation revokes every API token: a leaked token
+        must not outlive the credentials it was issued for."""
+        # set_password() keeps the raw password until the save that stores its hash.
+        new_password = getattr(self, "_password", None) is not None
+        revoke = not self._state.adding and (new_password or not self.is_active)
+        super().save(*args, **kwargs)
+        if revoke:
+            AuthToken.objects.filter(user=self).delete()
+
+
+class ApiTokenQuerySet(ScopedQuerySet):
+    def visible_to(self, user: User) -> Self:
+        """A user sees (and may revoke) only their own API tokens."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(user=user)
+
+
+def api_tokens() -> ApiTokenQuerySet:
+    """django-rest-knox's API tokens (hashed, expiring; `token_key`, the secret's first
+    characters, names one), scoped like every other model's rows."""
+    return ApiTokenQuerySet(model=AuthToken)

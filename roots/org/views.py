@@ -10,22 +10,29 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from roots.core.http import safe_next
 from roots.customers.policies import can_create_customer
 from roots.customers.selectors import customer_dashboard_stats
-from roots.org import otp, services
-from roots.org.forms import LoginForm, OTPCodeForm
-from roots.org.models import Role, User
+from roots.org import my_day, otp, services
+from roots.org.forms import LoginForm, OTPCodeForm, OTPVerifyForm
+from roots.org.models import Role, User, api_tokens
+
+# Set when a new set of recovery codes was made: the next view of the codes page shows
+# them, once.
+SHOW_RECOVERY_CODES_KEY = "roots_show_recovery_codes"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -60,8 +67,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_success_url(self) -> str:
-        url = self.get_redirect_url()
-        return url or landing_url(self.request.user)  # type: ignore[arg-type]
+        return safe_next(self.request, landing_url(self.request.user))  # type: ignore[arg-type]
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
@@ -82,10 +88,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=400)
     if request.user.is_authenticated:
         services.user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "/"
-    return _language_response(HttpResponseRedirect(target), language)
+    return _language_response(HttpResponseRedirect(safe_next(request, "/")), language)
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:
@@ -93,23 +96,41 @@ def _qr_data_uri(device: TOTPDevice) -> str:
     return segno.make(device.config_url, micro=False).svg_data_uri(scale=5, border=2)
 
 
+def _verify_first(path: str) -> HttpResponse:
+    """To the verify page, and back to `path` once the code is in."""
+    return redirect(f"{reverse('otp-verify')}?{urlencode({'next': path})}")
+
+
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: scan the QR code, then confirm with a first code."""
+    """Enrol an authenticator app: scan the QR code, then confirm with a first code.
+
+    A user who already has a device must enter a code of it first (a verified session):
+    the password alone never replaces the authenticator."""
     user: User = request.user  # type: ignore[assignment]
+    verified = otp.is_verified(user)
+    if otp.has_device(user) and not verified:
+        return _verify_first(reverse("otp-setup"))
     form = OTPCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = services.totp_device_confirm(user=user, code=form.cleaned_data["code"])
-        except ValidationError as exc:
-            form.add_error("code", exc.message_dict.get("code", exc.messages))
-        else:
-            otp_login(request, device)
-            messages.success(request, _("Two-factor authentication is on."))
-            return redirect(landing_url(user))
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None or request.method == "GET":
-        device = services.totp_device_start(user=user)
+    try:
+        if request.method == "POST" and form.is_valid():
+            try:
+                device = services.totp_device_confirm(
+                    user=user, code=form.cleaned_data["code"], verified=verified
+                )
+            except ValidationError as exc:
+                form.add_error("code", exc.message_dict.get("code", exc.messages))
+            else:
+                otp_login(request, device)
+                services.recovery_codes_generate(user=user, verified=True)
+                request.session[SHOW_RECOVERY_CODES_KEY] = True
+                messages.success(request, _("Two-factor authentication is on."))
+                return redirect("otp-recovery-codes")
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None or request.method == "GET":
+            device = services.totp_device_start(user=user, verified=verified)
+    except PermissionDenied:  # a device was confirmed meanwhile, in another session
+        return _verify_first(reverse("otp-setup"))
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
@@ -126,16 +147,24 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
-    """The second step of sign-in for a user with a confirmed device."""
+    """The second step of sign-in for a user with a confirmed device: a code from the app,
+    or a recovery code (used up)."""
     user: User = request.user  # type: ignore[assignment]
     if not otp.has_device(user):
         return redirect("otp-setup")
-    form = OTPCodeForm(request.POST or None)
+    form = OTPVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-            if device.verify_token(form.cleaned_data["code"]):
-                otp_login(request, device)
-                return redirect(request.GET.get("next") or landing_url(user))
+        device = otp.verify(user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                left = otp.recovery_codes_left(user)
+                messages.warning(
+                    request,
+                    _("You signed in with a recovery code. Recovery codes left: %(count)s.")
+                    % {"count": left},
+                )
+            return redirect(safe_next(request, landing_url(user)))
         form.add_error("code", _("The code is not valid."))
     return render(request, "org/otp_verify.html", {"form": form})
 
@@ -146,21 +175,79 @@ def otp_remove(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if otp.is_required(user):
         messages.error(request, _("Your role requires two-factor authentication."))
-    else:
-        services.totp_device_remove(user=user)
-        messages.success(request, _("Two-factor authentication is off."))
+        return redirect("account")
+    try:
+        services.totp_device_remove(user=user, verified=otp.is_verified(user))
+    except PermissionDenied:
+        return _verify_first(reverse("account"))
+    messages.success(request, _("Two-factor authentication is off."))
     return redirect("account")
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's own page: who they are, language, two-factor."""
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Recovery codes: a new set on demand (POST, from a verified session), shown once."""
     user: User = request.user  # type: ignore[assignment]
+    if not otp.has_device(user):
+        return redirect("otp-setup")
+    if not otp.is_verified(user):
+        return _verify_first(reverse("otp-recovery-codes"))
+    if request.method == "POST":
+        services.recovery_codes_generate(user=user, verified=True)
+        request.session[SHOW_RECOVERY_CODES_KEY] = True
+        return redirect("otp-recovery-codes")
+    codes: list[str] = []
+    if request.session.pop(SHOW_RECOVERY_CODES_KEY, False):
+        tokens = StaticToken.objects.filter(device__user=user, device__confirmed=True)
+        codes = [otp.format_recovery_code(t) for t in tokens.values_list("token", flat=True)]
+    response = render(
+        request,
+        "org/recovery_codes.html",
+        {"codes": codes, "left": otp.recovery_codes_left(user), "continue_url": landing_url(user)},
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own page: who they are, language, two-factor, recovery codes
+    and API tokens."""
+    user: User = request.user  # type: ignore[assignment]
+    two_factor = otp.has_device(user)
     return render(
         request,
         "org/account.html",
-        {"two_factor": otp.has_device(user), "two_factor_required": otp.is_required(user)},
+        {
+            "two_factor": two_factor,
+            "two_factor_required": otp.is_required(user),
+            "recovery_codes_left": otp.recovery_codes_left(user) if two_factor else 0,
+            "api_tokens": api_tokens().visible_to(user).order_by("-created"),
+            "token_ttl_days": round(settings.API_TOKEN_TTL_HOURS / 24),
+        },
     )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    """Revoke one of the user's API tokens from the account page (another user's: 404)."""
+    user: User = request.user  # type: ignore[assignment]
+    token = api_tokens().visible_to(user).filter(token_key=token_id).first()
+    if token is None:
+        raise Http404
+    services.api_token_revoke(user=user, token=token)
+    messages.success(request, _("The API token is revoked."))
+    return redirect(f"{reverse('account')}#api-tokens")
+
+
+@login_required
+@require_POST
+def api_tokens_revoke_all(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    count = services.api_tokens_revoke_all(user=user)
+    messages.success(request, _("API tokens revoked: %(count)s.") % {"count": count})
+    return redirect(f"{reverse('account')}#api-tokens")
 
 
 # Roles whose work starts from channel customers; the others get a personal dashboard.
@@ -170,10 +257,18 @@ CUSTOMER_DASHBOARD_ROLES = frozenset(
 TIER_COLOURS = {"vip": "#ae3ec9", "major": "#206bc4", "ordinary": "#74b816", "small": "#adb5bd"}
 
 
+# The two faces of the customer-master roles' dashboard (`?view=`).
+MY_DAY_VIEW = "today"
+OVERVIEW_VIEW = "overview"
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The staff home: the customers in the user's scope by channel type and tier, key
-    accounts, outlets per province on the China map, and recently changed customers."""
+    """The staff home. Account and branch managers land on "my day" (what waits on them
+    today, each queue linking to its filtered list); headquarters and product managers on
+    the customer-master summary (customers in scope by channel type and tier, key accounts,
+    outlets per province on the China map, recently changed customers). `?view=today` and
+    `?view=overview` switch between the two."""
     user: User = request.user  # type: ignore[assignment]
     if user.is_portal_user:
         return redirect("portal-home")
@@ -183,6 +278,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "org/dashboard.html",
             {"stats": None, "two_factor": otp.has_device(user)},
         )
+    view = request.GET.get("view")
+    if view not in (MY_DAY_VIEW, OVERVIEW_VIEW):
+        view = MY_DAY_VIEW if user.role in my_day.MY_DAY_ROLES else OVERVIEW_VIEW
+    if view == MY_DAY_VIEW:
+        return _my_day(request, user)
     stats = customer_dashboard_stats(user=user)
     english = get_language() != "zh-hans"
     charts = {
@@ -220,5 +320,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "top_provinces": stats.outlets_by_province[:5],
             "english": english,
             "can_create": can_create_customer(user),
+            "my_day_url": f"{reverse('dashboard')}?view={MY_DAY_VIEW}",
+        },
+    )
+
+
+def _my_day(request: HttpRequest, user: User) -> HttpResponse:
+    """The "my day" page: the queues that wait on the user, today's open board items and
+    the latest notifications."""
+    from roots.notifications.selectors import latest
+
+    tiles = my_day.my_day(user=user)
+    return render(
+        request,
+        "org/my_day.html",
+        {
+            "tiles": tiles,
+            "waiting": sum(tile.count for tile in tiles),
+            "items": my_day.today_items(user=user),
+            "notifications": latest(user=user, limit=5),
+            "today": timezone.localdate(),
+            "overview_url": f"{reverse('dashboard')}?view={OVERVIEW_VIEW}",
         },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -29,9 +30,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our static files (offline)
     "django_htmx",
     "simple_history",
     "axes",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "roots.sellthrough",
     "roots.sales",
     "roots.kpis",
+    "roots.notifications",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "roots.core.middleware.PrivateCacheMiddleware",  # no-store on signed-in answers
     "django_otp.middleware.OTPMiddleware",
     "roots.org.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -90,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "roots.core.context_processors.navigation",
+                "roots.notifications.context_processors.bell",
             ],
         },
     },
@@ -135,6 +140,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "roots.org.views.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Password spraying (one address, many usernames): failed logins are also counted per address,
+# across usernames, at a higher limit (roots.org.lockout).
+AXES_HANDLER = "roots.org.lockout.AddressLimitHandler"
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 10)
 
 # --- Two-factor: roles that must use TOTP (set in production) --------------------------------
 OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "")
@@ -186,10 +195,14 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "roots-demo-2026")
 # --- REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "roots.org.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A browser session must have entered its two-factor code; a token had to at login.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "roots.org.permissions.TwoFactorVerified",
+    ],
     "DEFAULT_PAGINATION_CLASS": "roots.core.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -197,12 +210,39 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "roots.core.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env_str("API_USER_RATE", "6000/minute")},
+    # Ours first: any body that cannot be read (nested too deep too) is a 400, never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "roots.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Requests per user at the rate of the role's tier (roots.core.throttling): `user` for
+    # staff roles, `portal` for customer and supplier users, `field` for engineers,
+    # `integration` for system accounts, `anon` per IP address for anonymous callers.
+    "DEFAULT_THROTTLE_CLASSES": ["roots.core.throttling.RoleRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_USER_RATE", "600/minute"),
+        "portal": env_str("API_PORTAL_RATE", "120/minute"),
+        "field": env_str("API_FIELD_RATE", "120/minute"),
+        "integration": env_str("API_INTEGRATION_RATE", "3000/minute"),
+        "anon": env_str("API_ANON_RATE", "60/minute"),
+    },
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
+# API tokens (django-rest-knox): hashed, expiring, one per login; `Authorization: Token <t>`.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24 * 30)
+API_TOKEN_LIMIT_PER_USER = env_int("API_TOKEN_LIMIT_PER_USER", 50)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+# Costly downloads (statement PDF/XLSX, XLSX exports), pages and API: per user.
+EXPORT_RATE = env_str("EXPORT_RATE", "10/minute")
+# The OpenAPI schema (/api/schema/) and docs (/api/docs/) for anonymous callers too.
+API_SCHEMA_PUBLIC = env_bool("API_SCHEMA_PUBLIC", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Roots CRM API",
     "DESCRIPTION": (
@@ -212,6 +252,21 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs: signed-in callers only (a session past its two-factor code),
+    # unless API_SCHEMA_PUBLIC.
+    "SERVE_PERMISSIONS": [
+        "roots.core.permissions.SchemaAccess",
+        "roots.org.permissions.TwoFactorVerified",
+    ],
+    # Swagger UI and Redoc from our own static files (drf-spectacular-sidecar), no CDN; no
+    # validator badge (an image from validator.swagger.io, which the CSP would refuse).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "validatorUrl": None,
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # One name per choice set where several models call their field `status` or `kind`.
@@ -236,7 +291,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF, "'unsafe-inline'"],
+        # No 'unsafe-inline': templates style through classes (roots.css), scripts through
+        # CSSOM (allowed); chart tooltips are escaped markup with classes (charts.js).
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],

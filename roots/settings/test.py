@@ -1,6 +1,10 @@
 """Test settings: fast hashing, in-memory mail, no lockout surprises between tests."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -17,3 +21,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Files the tests write (stored statement PDFs, uploads) go to a scratch directory of this
+# process, not to var/media (parallel test processes reuse the same statement numbers).
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="roots-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+
+# Two test processes that run at once against one PostgreSQL server (the schema fuzzing's two
+# halves, `make test-postgres`) each need a test database of their own.
+if os.environ.get("TEST_DB_SUFFIX"):
+    DATABASES["default"].setdefault("TEST", {})  # noqa: F405
+    DATABASES["default"]["TEST"]["NAME"] = (  # noqa: F405
+        f"test_{DATABASES['default']['NAME']}_{os.environ['TEST_DB_SUFFIX']}"  # noqa: F405
+    )

@@ -141,11 +141,12 @@ def test_concurrent_edits_of_the_same_version_cannot_both_win(personas):
     exactly one of them win; the others get 412 and their change is not applied."""
     if connection.vendor != "postgresql":
         pytest.skip("needs a server database that runs two requests at the same time")
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from roots.org.services import api_token_create
+
     users = [personas.hq, personas.bm_a, personas.am_a, personas.cu_a1]
-    tokens = [Token.objects.create(user=u).key for u in users]
+    tokens = [api_token_create(user=u)[1] for u in users]
     barrier = threading.Barrier(len(tokens))
     results: dict[str, int] = {}
 

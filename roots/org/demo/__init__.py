@@ -4,7 +4,7 @@
 role, suppliers, customers, outlets and contacts; the same seed gives the same data.
 """
 
-from roots.org.demo.logins import DemoLogin, demo_logins
+from roots.org.demo.logins import DemoLogin, demo_logins, showcase_customers
 from roots.org.demo.seeder import (
     SCALES,
     Scale,
@@ -23,4 +23,5 @@ __all__ = [
     "demo_logins",
     "reset_demo_data",
     "seed_demo",
+    "showcase_customers",
 ]

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from roots.org.data import words
@@ -31,6 +33,28 @@ AS_OF = _as_of()
 """The demo's "today": the day of seeding, so that open orders, due dates, statements and
 clocks look current (a fixed date made every demo invoice overdue months later). A seed
 gives the same data on the same day; `DEMO_AS_OF=2026-06-30` pins the day."""
+
+
+@functools.cache
+def seeding_moment() -> datetime:
+    """The moment of seeding: the present rounded down to the hour, then kept for the
+    process, so that every generator of a run agrees and a seed gives the same data within
+    the hour. No demo event that has happened is dated after it."""
+    return timezone.now().replace(minute=0, second=0, microsecond=0)
+
+
+def happened(moment: datetime) -> bool:
+    """Whether a demo event planned for `moment` has happened by the moment of seeding. The
+    demo's "today" is a whole day: an event laid out later that day has not happened yet
+    (a statement "confirmed at 16:25" seen at 07:50 was a confirmation in the future)."""
+    return moment <= seeding_moment()
+
+
+def not_after_now(moment: datetime) -> datetime:
+    """`moment`, or the moment of seeding when `moment` would be later: for an event that
+    must have happened (an order submitted, a statement issued, news published)."""
+    return min(moment, seeding_moment())
+
 
 DEMO_EMAIL_DOMAIN = "demo.example.com"
 """Every demo user's e-mail ends with this; `demo_users` lists those users."""

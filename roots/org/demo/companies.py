@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from roots.core.i18n_text import as_stored
 from roots.customers.models import (
     ChannelType,
     Contact,
@@ -23,6 +24,7 @@ from roots.customers.models import (
     Priority,
     Tier,
 )
+from roots.customers.texts import payment_terms_parse
 from roots.org import geo
 from roots.org.data import words
 from roots.org.data.provinces import CITIES, CityRef, ProvinceRef
@@ -199,7 +201,8 @@ class CustomerFactory:
             employees=staff,
             store_count=stores,
             annual_revenue=money(revenue),
-            payment_terms=r.choice(words.PAYMENT_TERMS[channel]),
+            payment_terms=(terms := r.choice(words.PAYMENT_TERMS[channel])),
+            payment_terms_text=as_stored(payment_terms_parse(terms)),
             sales_area=self._sales_area(channel, province, city, address.district),
             organisation=_ORGANISATION[channel].format(
                 city=city.name, staff=max(2, staff // 3), fitters=max(1, staff // 6)

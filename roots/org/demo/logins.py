@@ -54,3 +54,20 @@ def demo_logins(per_role: int = 2) -> list[DemoLogin]:
             for u in users
         ]
     return result
+
+
+def showcase_customers(per_role: int = 2) -> dict[int, int]:
+    """The customers of the customer logins that `demo_logins` lists (and the README names),
+    each with its login's user id. The demo gives each of them something waiting in every
+    portal flow: an issued statement to reconcile, a quote to answer, an open complaint and
+    a sell-through upload with rejected rows."""
+    users = (
+        User.objects.filter(
+            role=Role.CUSTOMER_USER,
+            is_active=True,
+            email__endswith=f"@{DEMO_EMAIL_DOMAIN}",
+        )
+        .order_by("pk")
+        .values_list("customer_id", "pk")[:per_role]
+    )
+    return {customer_id: user_id for customer_id, user_id in users if customer_id is not None}

@@ -9,7 +9,8 @@ from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from conftest import PASSWORD
@@ -47,13 +48,18 @@ def test_token_login_answers_a_token_that_authenticates(personas):
     response = _login("am_a")
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(key=token).user == personas.am_a
+    assert AuthToken.objects.get(digest=hash_token(token)).user == personas.am_a
     me = APIClient(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/me/")
     assert me.json()["username"] == "am_a"
 
 
-def test_token_login_twice_answers_the_same_token(personas):
-    assert _login("am_a").json()["token"] == _login("am_a").json()["token"]
+def test_token_login_twice_answers_two_tokens_that_both_work(personas):
+    """Each login gets its own token (hashed, expiring); the first keeps working."""
+    first, second = _login("am_a").json()["token"], _login("am_a").json()["token"]
+    assert first != second
+    for token in (first, second):
+        me = APIClient(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/me/")
+        assert me.status_code == 200
 
 
 def test_wrong_password_answers_400_without_saying_which_part_was_wrong(personas):

@@ -5,19 +5,30 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, time
 from io import StringIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.db import models
+from django.utils import timezone
 
 from roots.customers.models import ChannelType, Contact, Customer, Outlet, Tier
+from roots.finance.models import Dispute, DisputeStatus, Statement, StatementStatus
+from roots.orders.models import CustomOrder, CustomOrderStatus, Order, OrderStatus
 from roots.org import geo
 from roots.org.data import BRANCHES, CITIES, PROVINCES, call_centers
-from roots.org.demo import reset_demo_data, seed_demo
+from roots.org.demo import demo_logins, reset_demo_data, seed_demo
 from roots.org.models import Branch, CallCenter, Province, Role, User
 from roots.procurement.models import Supplier
+from roots.sellthrough.models import Upload
+from roots.service.models import ACTIVE_STATUSES, Complaint
 
 
 def _digest() -> str:
@@ -249,3 +260,75 @@ def test_existing_users_are_kept_not_overwritten() -> None:
     assert admin.role == "" and admin.check_password("own-password-1")
     assert User.objects.get(username="hq2").check_password("own-password-2")
     assert Customer.objects.all_unscoped().count() == 40
+
+
+# --- what the README's logins find (D25) and the seeding moment (D10) -----------------------
+@pytest.fixture
+def early_morning(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
+    """Seed at 07:50 on the demo's "today": events laid out later that day (a statement
+    confirmed at 16:25, an order at 14:38) would be in the future."""
+    from roots.org.demo.common import AS_OF, seeding_moment
+
+    moment = datetime.combine(AS_OF, time(7, 50), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    seeding_moment.cache_clear()
+    yield moment
+    seeding_moment.cache_clear()
+
+
+# Forward-looking moments: deadlines and plans, which are in the future by design. (And
+# `date_joined`: its default holds the real clock, which the fixture cannot move back.)
+FORWARD_FIELDS = {"production_due", "response_due", "resolution_due", "planned_at", "date_joined"}
+
+
+@pytest.mark.django_db
+def test_no_demo_event_is_dated_after_the_moment_of_seeding(early_morning: datetime) -> None:
+    seed_demo(scale="small", seed=2026, log=lambda _m: None)
+    late = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("roots."):
+            continue
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, models.DateTimeField) or field.name in FORWARD_FIELDS:
+                continue
+            count = model._base_manager.filter(**{f"{field.name}__gt": early_morning}).count()
+            if count:
+                late.append(f"{model._meta.label}.{field.name}: {count}")
+    assert late == []
+    confirmed = Statement.objects.all_unscoped().exclude(confirmed_at=None)
+    assert confirmed.exists()
+
+
+@pytest.mark.django_db
+def test_the_readme_logins_find_work_waiting(early_morning: datetime) -> None:
+    seed_demo(scale="small", seed=2026, log=lambda _m: None)
+    logins = demo_logins()
+    customer_logins = [x.username for x in logins if x.role == Role.CUSTOMER_USER]
+    assert customer_logins == ["cu_c000005", "cu_c000009"]  # as the README lists them
+    for username in customer_logins:
+        user = User.objects.get(username=username)
+        statements = Statement.objects.visible_to(user)
+        assert statements.filter(status=StatementStatus.ISSUED).exists(), username
+        quoted = CustomOrder.objects.visible_to(user).filter(status=CustomOrderStatus.QUOTED)
+        assert quoted.exists(), username
+        assert Complaint.objects.visible_to(user).filter(status__in=ACTIVE_STATUSES).exists()
+        upload = Upload.objects.visible_to(user).filter(rows_rejected__gt=0).first()
+        assert upload is not None, username
+        assert upload.rows_accepted > 0
+        assert upload.errors.count() == upload.rows_rejected
+    staff = [
+        x.username
+        for x in logins
+        if x.role in (Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER, Role.HQ_ADMIN)
+    ]
+    assert {"bm_beijing", "bm_jinan", "am_beijing_01", "am_beijing_02"} <= set(staff)
+    for username in staff:
+        user = User.objects.get(username=username)
+        to_confirm = Order.objects.visible_to(user).filter(status=OrderStatus.SUBMITTED)
+        assert to_confirm.exists(), username
+    # the account manager of a README customer has a dispute of it to answer
+    am = User.objects.get(username="am_beijing_01")
+    assert Dispute.objects.visible_to(am).filter(status=DisputeStatus.OPEN).exists()
+    for username in ("pm1", "pm2"):
+        pm = User.objects.get(username=username)
+        assert CustomOrder.objects.visible_to(pm).filter(status=CustomOrderStatus.REQUESTED)

@@ -115,7 +115,8 @@ def test_language_switch_refuses_foreign_next_url(personas):
 
 # --- dashboard -------------------------------------------------------------------------------
 def test_dashboard_counts_customers_in_scope(personas):
-    response = client_for(personas.bm_a).get(reverse("dashboard"))
+    # Branch managers land on "my day"; the customer summary is one link away.
+    response = client_for(personas.bm_a).get(reverse("dashboard") + "?view=overview")
     stats = response.context["stats"]
     assert stats.total == 2
     channel = {item.key: item.count for item in stats.by_channel}
@@ -126,7 +127,7 @@ def test_dashboard_counts_customers_in_scope(personas):
 
 def test_dashboard_aggregates_outlets_per_province_for_the_map(personas):
     OutletFactory(customer=personas.cust_a1, province=personas.outlet_a1.province)
-    response = client_for(personas.am_a).get(reverse("dashboard"))
+    response = client_for(personas.am_a).get(reverse("dashboard") + "?view=overview")
     provinces = response.context["charts"]["provinces"]["items"]
     assert provinces == [{"name": "山东", "value": 2, "label": "山东省"}]
 
