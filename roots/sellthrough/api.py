@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -23,7 +24,6 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, renderers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -145,6 +145,19 @@ class UploadCreateSerializer(serializers.Serializer):
         return value
 
 
+def _with_code(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's field errors as the API's 400, whose `code` is the first code one of
+    them names (`archive_refused`: a workbook refused by the archive check)."""
+    error = exceptions.ValidationError(
+        detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    )
+    errors = [e for group in getattr(exc, "error_dict", {}).values() for e in group]
+    code = next((e.code for e in errors if e.code), None)
+    if code:
+        error.error_code = code  # type: ignore[attr-defined]  # answered as `code`
+    return error
+
+
 class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     """Feed files sent by customers (or by our staff on a customer's behalf) and the state
     of their import. `POST` (multipart: `kind`, `file`, `customer`) answers 202 at once; the
@@ -180,9 +193,12 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedMode
         serializer = UploadCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        upload = services.upload_create(
-            user=user, customer=data.get("customer"), kind=data["kind"], file=data["file"]
-        )
+        try:
+            upload = services.upload_create(
+                user=user, customer=data.get("customer"), kind=data["kind"], file=data["file"]
+            )
+        except DjangoValidationError as exc:
+            raise _with_code(exc) from None
         fresh = self.get_queryset().get(pk=upload.pk)
         return Response(UploadSerializer(fresh).data, status=status.HTTP_202_ACCEPTED)
 
@@ -211,9 +227,9 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedMode
 # --- templates ------------------------------------------------------------------------------
 class TemplateView(APIView):
     """The template of a feed (`?kind=sellthrough` or `category_sales`): the header row and
-    two example rows, as CSV."""
+    example rows, as CSV; a customer user's examples use its own outlet and SKU (or
+    category) codes, others' a generic example."""
 
-    permission_classes = [IsAuthenticated]
     schema: Any = RootsAutoSchema()
     content_negotiation_class = ContentNegotiation
     renderer_classes = [renderers.JSONRenderer, CsvRenderer]
@@ -234,14 +250,16 @@ class TemplateView(APIView):
         },
     )
     def get(self, request: Request) -> HttpResponse:
-        if not policies.may_view(request_user(request)):
+        user = request_user(request)
+        if not policies.may_view(user):
             raise exceptions.PermissionDenied()
         kind = request.query_params.get("kind", "")
         if kind not in FeedKind.values:
             raise exceptions.ValidationError(
                 {"kind": [_("Choose the feed: sellthrough or category_sales.")]}
             )
-        return rendering.template_response(kind=kind)
+        outlets, items = selectors.template_examples(user=user, kind=kind)
+        return rendering.template_response(kind=kind, outlets=outlets, items=items)
 
 
 # --- feed rows ------------------------------------------------------------------------------

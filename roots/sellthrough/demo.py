@@ -14,6 +14,7 @@ PostgreSQL's COPY (or `executemany` on SQLite), about 1.5 million feed rows at h
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,14 +22,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import connection, models
 
 from roots.catalog.models import Sku
 from roots.catalog.selectors import prices_for
 from roots.customers.models import Customer, CustomerStatus, Outlet
 from roots.org.demo.common import AS_OF, DemoRandom
+from roots.org.demo.logins import showcase_customers
 
-from .models import CategorySales, SellThrough
+from .models import FEED_COLUMNS, CategorySales, FeedKind, SellThrough, Upload
+from .services import upload_import
 
 # (days of history, SKUs per outlet) per scale.
 SHAPE = {"small": (120, 10), "medium": (90, 6), "haier": (60, 4)}
@@ -73,7 +77,66 @@ def seed_sellthrough(*, scale: str, rng: DemoRandom) -> dict[str, int]:
     return {
         "sell-through rows": _copy(SellThrough, FEED_FIELDS, feed.rows(pairs)),
         "category sales rows": _copy(CategorySales, CATEGORY_FIELDS, feed.category_rows()),
+        "sell-through uploads": _showcase_uploads(),
     }
+
+
+def _showcase_uploads() -> int:
+    """The README's customer logins each find an upload whose report lists rejected rows:
+    the last day's figures of a few outlets and SKUs as they are in the feed (unchanged),
+    with the mistakes customers make: a date not in YYYY-MM-DD, another customer's outlet,
+    an unknown SKU, negative units. Imported through the real import (`upload_import`), so
+    the report is what a customer would get."""
+    made = 0
+    for customer_id, user_id in showcase_customers().items():
+        if Upload.objects.all_unscoped().filter(customer_id=customer_id).exists():
+            continue
+        good = list(
+            SellThrough.objects.all_unscoped()
+            .filter(customer_id=customer_id, date=AS_OF)
+            .order_by("outlet__code", "sku__code")
+            .values_list(
+                "outlet__code",
+                "sku__code",
+                "units_received",
+                "units_sold",
+                "revenue",
+                "stock_units",
+            )[:4]
+        )
+        foreign = (
+            Outlet.objects.all_unscoped()
+            .exclude(customer_id=customer_id)
+            .order_by("code")
+            .values_list("code", flat=True)
+            .first()
+        )
+        if not good or foreign is None:
+            continue
+        day = AS_OF.isoformat()
+        outlet, sku = good[0][0], good[0][1]
+        rows = [[day, *(str(v) for v in row)] for row in good]
+        rows += [
+            [AS_OF.strftime("%Y/%m/%d"), outlet, sku, "0", "2", "3998.00", "5"],
+            [day, foreign, sku, "0", "1", "1999.00", "4"],
+            [day, outlet, "NO-SUCH-SKU", "0", "1", "1999.00", "4"],
+            [day, outlet, sku, "0", "-3", "0.00", "5"],
+        ]
+        lines = [",".join(FEED_COLUMNS[FeedKind.SELLTHROUGH])] + [",".join(r) for r in rows]
+        content = ("\r\n".join(lines) + "\r\n").encode()
+        upload = Upload(
+            customer_id=customer_id,
+            kind=FeedKind.SELLTHROUGH,
+            original_name=f"sellthrough-{AS_OF:%Y%m%d}.csv",
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            uploaded_by_id=user_id,
+        )
+        upload.file.save(f"demo-{customer_id}-{AS_OF:%Y%m%d}.csv", ContentFile(content), save=False)
+        upload.save()
+        upload_import(upload_id=upload.pk)
+        made += 1
+    return made
 
 
 FEED_FIELDS = (

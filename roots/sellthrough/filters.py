@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from roots.core.dates import BusinessDateFilter
 from roots.sellthrough.models import CategorySales, FeedKind, SellThrough, Upload, UploadStatus
 
 
@@ -27,8 +28,8 @@ class UploadFilter(django_filters.FilterSet):
 class _FeedRowFilter(django_filters.FilterSet):
     customer = _code("customer__code", _("Customer"), 12)
     outlet = _code("outlet__code", _("Outlet"), 12)
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+    date_from = BusinessDateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = BusinessDateFilter(field_name="date", lookup_expr="lte", label=_("To"))
 
 
 class SellThroughFilter(_FeedRowFilter):

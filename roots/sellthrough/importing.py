@@ -1,7 +1,7 @@
 """Reading and checking sell-through files, row by row, without loading a whole file.
 
 A feed file is CSV (UTF-8, with or without a byte-order mark; GB18030, what Excel saves on
-Chinese Windows, is recognised too) or XLSX (the first sheet, read with python-calamine),
+Chinese Windows, is recognised too) or XLSX (the first sheet, streamed by `roots.core.xlsx`),
 with the header row of its feed (`FEED_COLUMNS`) in any order. `open_feed` checks the header
 and yields the data rows in chunks, each cell as text in the feed's column order;
 `RowChecker` turns a row into the values of a staging row, or into the list of what is wrong
@@ -16,7 +16,7 @@ import csv
 import io
 import operator
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -26,6 +26,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from roots.core.i18n_text import Text
+from roots.sellthrough import texts
 from roots.sellthrough.models import FEED_COLUMNS, MAX_UNITS, FeedKind
 
 CHUNK_ROWS = 10_000  # rows validated and staged per transaction (and per progress update)
@@ -36,6 +38,14 @@ EARLIEST = date(2000, 1, 1)
 # The money columns hold at most 12 digits before the point and 2 after (max_digits=14).
 MONEY_LIMIT = Decimal("1000000000000")
 _SNIFF_BYTES = 64 * 1024
+# What one row may hold, so that a chunk's memory stays bounded whatever the file: cells
+# in the header row (empty ones too), cells of a data row kept past the header's (the rest
+# is only ever shown in the row as sent, cut to RAW_MAX), characters of a CSV line, and
+# lines of one CSV record (a quoted value may hold line breaks).
+MAX_COLUMNS = 1024
+_TAIL_CELLS = 64
+MAX_LINE_CHARS = 64 * 1024
+MAX_RECORD_LINES = 100
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONEY = re.compile(r"\d{1,12}(?:\.\d{1,2})?")
@@ -161,12 +171,56 @@ def _csv_encoding(path: Path) -> str:
     return "gb18030"
 
 
+def _check_width(count: int) -> None:
+    if count > MAX_COLUMNS:
+        raise FeedFileError(
+            _("The header row has %(count)s columns; at most %(max)s are accepted.")
+            % {"count": f"{count:,}", "max": f"{MAX_COLUMNS:,}"}
+        )
+
+
+def _compact(cells: list[str], width: int) -> list[str]:
+    """A row as sent without the bulk of a very wide one: the header's columns, at most
+    `_TAIL_CELLS` more, and then the first further cell with a value (so that a value
+    beyond the header is still seen)."""
+    limit = width + _TAIL_CELLS
+    if len(cells) <= limit:
+        return cells
+    kept = cells[:limit]
+    if not any(cell.strip() for cell in kept[width:]):
+        extra = next((cell for cell in cells[limit:] if cell.strip()), None)
+        if extra is not None:
+            kept.append(extra)
+    return kept
+
+
+def _csv_lines(handle: Any, mark: list[int]) -> Iterator[str]:
+    """The lines of a CSV file for `csv.reader`, none longer than MAX_LINE_CHARS and no
+    record (`mark[0]`: the lines read when the current record began) longer than
+    MAX_RECORD_LINES lines."""
+    count = 0
+    while line := handle.readline(MAX_LINE_CHARS + 1):
+        count += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise FeedFileError(
+                _("Line %(line)d is longer than %(max)s characters.")
+                % {"line": count, "max": f"{MAX_LINE_CHARS:,}"}
+            )
+        if count - mark[0] > MAX_RECORD_LINES:
+            raise FeedFileError(
+                _("The row at line %(line)d spans more than %(max)d lines (a quote not closed?).")
+                % {"line": mark[0] + 1, "max": MAX_RECORD_LINES}
+            )
+        yield line
+
+
 @contextmanager
 def _open_csv(path: Path, kind: str) -> Iterator[FeedFile]:
     encoding = _csv_encoding(path)
     total = max(_count_lines(path) - 1, 0)
     with path.open(encoding=encoding, newline="", errors="strict") as handle:
-        reader = csv.reader(handle)
+        mark = [0]
+        reader = csv.reader(_csv_lines(handle, mark))
         try:
             header = next(reader, None)
         except (csv.Error, UnicodeDecodeError) as exc:
@@ -174,7 +228,9 @@ def _open_csv(path: Path, kind: str) -> Iterator[FeedFile]:
             raise FeedFileError(message) from None
         if header is None:
             raise FeedFileError(_("The file is empty: the first row must be the header."))
+        _check_width(len(header))
         columns = _column_map(kind, header)
+        width = len(header)
 
         reorder = _reorderer(columns)
 
@@ -182,10 +238,11 @@ def _open_csv(path: Path, kind: str) -> Iterator[FeedFile]:
             number = 1
             try:
                 for cells in reader:
+                    mark[0] = reader.line_num
                     number += 1
                     if not cells or not any(cells):
                         continue  # a blank line
-                    yield number, reorder(cells), cells
+                    yield number, reorder(cells), _compact(cells, width)
             except UnicodeDecodeError:
                 raise FeedFileError(
                     _("Row %(row)d is not UTF-8 text; save the file as “CSV UTF-8”.")
@@ -217,41 +274,73 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _xlsx_row(cells: list[Any], offset: int, width: int) -> list[str]:
+    """A sheet row (its cells with a value: column, value) as text from column `offset`
+    on: `width` cells, or more up to `width + _TAIL_CELLS`, then the first further cell
+    (as `_compact` keeps a CSV row)."""
+    row = [""] * width
+    limit = width + _TAIL_CELLS
+    extra = None
+    for column, value in cells:
+        index = column - offset
+        if index < 0:
+            continue
+        if index < limit:
+            if index >= len(row):
+                row.extend([""] * (index + 1 - len(row)))
+            row[index] = _cell_text(value)
+        elif extra is None:
+            text = _cell_text(value)
+            extra = text if text.strip() else None
+    if extra is not None and not any(cell.strip() for cell in row[width:]):
+        row.append(extra)
+    return row
+
+
 @contextmanager
 def _open_xlsx(path: Path, kind: str) -> Iterator[FeedFile]:
-    # calamine holds the sheet's cells in memory (native, compact) and hands them over one
-    # row at a time; CSV is the format for very large feeds (see docs/sellthrough.md).
-    from python_calamine import CalamineError, CalamineWorkbook
+    # The first sheet is streamed from the archive (`roots.core.xlsx`), never held whole;
+    # the archive is checked first, so a zip bomb is refused before anything is inflated.
+    from roots.core.uploads import ArchiveRefused
+    from roots.core.xlsx import XlsxError, open_first_sheet
 
+    unreadable = _("The file is not a readable XLSX workbook: %(error)s")
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_index(0)
-    except (CalamineError, OSError, ValueError) as exc:  # not a workbook at all
-        message = _("The file is not a readable XLSX workbook: %(error)s") % {"error": exc}
+        with open_first_sheet(path) as sheet:
+            first = next(sheet.rows, None)
+            if first is None:
+                raise FeedFileError(_("The file is empty: the first row must be the header."))
+            header_number, header_cells = first
+            offset = min(column for column, _value in header_cells)
+            dimension = sheet.dimension
+            if dimension and dimension[1] < offset:
+                offset = dimension[1]  # the sheet starts left of the header
+            named = max(column for column, _value in header_cells) - offset + 1
+            width = named
+            if dimension:  # a spreadsheet's columns with no header name are unnamed columns
+                width = max(named, min(dimension[3] - offset + 1, named + _TAIL_CELLS))
+            _check_width(width)
+            header = _xlsx_row(header_cells, offset, width)
+            columns = _column_map(kind, header)
+            total = None
+            if dimension and dimension[2] > header_number:
+                total = dimension[2] - header_number
+            reorder = _reorderer(columns)
+
+            def rows() -> Iterator[tuple[int, list[str], list[str]]]:
+                for number, cells in sheet.rows:
+                    sent = _xlsx_row(cells, offset, width)
+                    if any(sent):
+                        yield number, reorder(sent), sent
+
+            yield FeedFile(header=header, total=total, rows=rows())
+    except ArchiveRefused as exc:
+        message = str(exc)
+        if exc.reason == "not_zip":
+            message = unreadable % {"error": exc}
         raise FeedFileError(message) from None
-    try:
-        start = sheet.start
-        first_row = start[0] if start else 0
-        iterator = iter(sheet.iter_rows())
-        header_cells = next(iterator, None)
-        if header_cells is None:
-            raise FeedFileError(_("The file is empty: the first row must be the header."))
-        header = [_cell_text(cell) for cell in header_cells]
-        columns = _column_map(kind, header)
-        total = max(int(sheet.height) - 1, 0)
-
-        def rows() -> Iterator[tuple[int, list[str], list[str]]]:
-            number = first_row + 1
-            for raw in iterator:
-                number += 1
-                cells = [_cell_text(cell) for cell in raw]
-                if not any(cells):
-                    continue
-                yield number, _reorder(cells, columns), cells
-
-        yield FeedFile(header=header, total=total, rows=rows())
-    finally:
-        book.close()
+    except XlsxError as exc:
+        raise FeedFileError(unreadable % {"error": exc}) from None
 
 
 @contextmanager
@@ -274,40 +363,54 @@ def raw_text(cells: list[str]) -> str:
 
 
 # --- checking -----------------------------------------------------------------------------
+class Said(str):
+    """An error message as written in the uploader's language (the text), carrying its
+    message id and parameters (`data`) so that the error report renders it in each
+    reader's language (`roots.sellthrough.texts`)."""
+
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, text: Text) -> Said:
+        said = cls(str(text))
+        said.data = text.data
+        return said
+
+
 @dataclass
 class Messages:
-    """The error messages, translated once per import (in the uploader's language)."""
+    """The error messages, made once per import (written in the uploader's language)."""
 
-    blank: str = ""
-    not_date: str = ""
-    future: str = ""
-    too_early: str = ""
-    not_integer: str = ""
-    negative: str = ""
-    too_many: str = ""
-    not_amount: str = ""
-    decimals: str = ""
-    too_large: str = ""
-    extra: str = ""
+    blank: Said
+    not_date: Said
+    future: Said
+    too_early: Said
+    not_integer: Said
+    negative: Said
+    too_many: Said
+    not_amount: Said
+    decimals: Said
+    too_large: Said
+    extra: Said
 
     @classmethod
     def load(cls) -> Messages:
         return cls(
-            blank=_("Required; the cell is blank."),
-            not_date=_("Not a date of the form YYYY-MM-DD."),
-            future=_("The date is in the future."),
-            too_early=_("The date is before 2000-01-01."),
-            not_integer=_("Not a whole number."),
-            negative=_("Must not be negative."),
-            too_many=_("At most %(max)s.") % {"max": f"{MAX_UNITS:,}"},
-            not_amount=_("Not an amount in yuan (e.g. 1234.50)."),
-            decimals=_("At most 2 decimals."),
-            too_large=_("Too large (at most 999,999,999,999.99)."),
-            extra=_("The row has more values than the header."),
+            blank=Said.of(texts.BLANK()),
+            not_date=Said.of(texts.NOT_DATE()),
+            future=Said.of(texts.FUTURE()),
+            too_early=Said.of(texts.TOO_EARLY()),
+            not_integer=Said.of(texts.NOT_INTEGER()),
+            negative=Said.of(texts.NEGATIVE()),
+            too_many=Said.of(texts.TOO_MANY(max=MAX_UNITS)),
+            not_amount=Said.of(texts.NOT_AMOUNT()),
+            decimals=Said.of(texts.DECIMALS()),
+            too_large=Said.of(texts.TOO_LARGE()),
+            extra=Said.of(texts.EXTRA()),
         )
 
 
-Problem = tuple[str, str]  # (column, message)
+Problem = tuple[str, Said]  # (column, message)
 
 
 @dataclass
@@ -323,14 +426,14 @@ class RowChecker:
     categories: dict[str, int] = field(default_factory=dict)  # code -> id
     header_width: int = 0  # cells in the file's header row
     messages: Messages = field(default_factory=Messages.load)
-    _dates: dict[str, date | str] = field(default_factory=dict)
+    _dates: dict[str, date | Said] = field(default_factory=dict)
 
-    def _date(self, text: str) -> date | str:
+    def _date(self, text: str) -> date | Said:
         """A date, or the message of what is wrong with it (cached: a file has few dates)."""
         found = self._dates.get(text)
         if found is not None:
             return found
-        result: date | str
+        result: date | Said
         if not _ISO_DATE.fullmatch(text):
             result = self.messages.not_date
         else:
@@ -349,7 +452,7 @@ class RowChecker:
             self._dates[text] = result
         return result
 
-    def _units(self, text: str) -> int | str:
+    def _units(self, text: str) -> int | Said:
         if text.isascii() and text.isdigit():
             value = int(text)
         elif _NUMBER.fullmatch(text):  # "-3", "+4", "5.0" (a spreadsheet's whole number)
@@ -363,7 +466,7 @@ class RowChecker:
             return self.messages.not_integer
         return value if value <= MAX_UNITS else self.messages.too_many
 
-    def _money(self, text: str) -> Decimal | str:
+    def _money(self, text: str) -> Decimal | Said:
         if _MONEY.fullmatch(text):
             return Decimal(text)
         if not _NUMBER.fullmatch(text):
@@ -377,25 +480,25 @@ class RowChecker:
             return self.messages.decimals
         return number.quantize(Decimal("0.01"))  # "+5", "5.", ".5", "5.000"
 
-    def _outlet(self, code: str) -> int | str:
+    def _outlet(self, code: str) -> int | Said:
         found = self.outlets.get(code)
         if found is not None:
             return found
         if code in self.foreign_outlets:
-            return _("Outlet %(code)s belongs to another customer.") % {"code": code[:40]}
-        return _("Unknown outlet %(code)s.") % {"code": code[:40]}
+            return Said.of(texts.FOREIGN_OUTLET(code=code[:40]))
+        return Said.of(texts.UNKNOWN_OUTLET(code=code[:40]))
 
-    def _sku(self, code: str) -> int | str:
+    def _sku(self, code: str) -> int | Said:
         found = self.skus.get(code)
         if found is not None:
             return found
-        return _("Unknown SKU %(code)s.") % {"code": code[:40]}
+        return Said.of(texts.UNKNOWN_SKU(code=code[:40]))
 
-    def _category(self, code: str) -> int | str:
+    def _category(self, code: str) -> int | Said:
         found = self.categories.get(code)
         if found is not None:
             return found
-        return _("Unknown category %(code)s.") % {"code": code[:40]}
+        return Said.of(texts.UNKNOWN_CATEGORY(code=code[:40]))
 
     def _parsers(self) -> list[tuple[str, Callable[[str], Any]]]:
         by_column: dict[str, Callable[[str], Any]] = {
@@ -418,7 +521,7 @@ class RowChecker:
         values: list[Any] = []
         for (column, parse), text in zip(parsers, cells, strict=True):
             value = parse(text) if text else self.messages.blank
-            if value.__class__ is str:
+            if value.__class__ is Said:
                 problems.append((column, value))
             else:
                 values.append(value)
@@ -428,9 +531,36 @@ class RowChecker:
         return problems if problems else tuple(values)
 
 
-def template_rows(kind: str, *, today: date) -> list[list[str]]:
-    """The header and two example rows of a feed's template."""
+_EXAMPLE_FIGURES = {
+    FeedKind.SELLTHROUGH: (
+        ("10", "6", "13794.00", "24"),
+        ("0", "2", "4598.00", "7"),
+        ("5", "3", "6897.00", "12"),
+    ),
+    FeedKind.CATEGORY_SALES: (("158000.00",), ("86500.50",), ("42000.00",)),
+}
+
+
+def template_rows(
+    kind: str, *, today: date, outlets: Sequence[str] = (), items: Sequence[str] = ()
+) -> list[list[str]]:
+    """The header and example rows of a feed's template. With `outlets` (a customer's own
+    outlet codes) and `items` (its SKU codes, or category codes for category sales), the
+    rows use them, each outlet/item pair once (two days when there is one pair); without,
+    a generic example of two rows."""
     day = (today - timedelta(days=1)).isoformat()
+    if outlets:
+        fallback = ["FRIDGE"] if kind == FeedKind.CATEGORY_SALES else ["BCD-216STPT-W"]
+        items = list(items) or fallback
+        count = min(max(len(outlets), len(items)), 3)
+        pairs = [(outlets[i % len(outlets)], items[i % len(items)]) for i in range(count)]
+        figures = _EXAMPLE_FIGURES[FeedKind(kind)]
+        rows = [list(FEED_COLUMNS[kind])]
+        for back in range(1 if count > 1 else 2):
+            when = (today - timedelta(days=1 + back)).isoformat()
+            for outlet, item in pairs:
+                rows.append([when, outlet, item, *figures[(len(rows) - 1) % len(figures)]])
+        return rows
     if kind == FeedKind.CATEGORY_SALES:
         return [
             list(FEED_COLUMNS[kind]),

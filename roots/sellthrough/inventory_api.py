@@ -20,7 +20,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from roots.core.api import ContentNegotiation, ErrorSerializer, RootsAutoSchema, request_user
+from roots.core.api import (
+    BusinessDateField,
+    ContentNegotiation,
+    ErrorSerializer,
+    RootsAutoSchema,
+    request_user,
+)
 from roots.org.models import User
 from roots.sellthrough import inventory
 
@@ -28,11 +34,6 @@ from roots.sellthrough import inventory
 FIRST_DAY = datetime.date(2000, 1, 1)
 LAST_DAY = datetime.date(2100, 12, 31)
 MAX_PERIOD_DAYS = 731
-
-
-def _check_day(value: datetime.date) -> None:
-    if not FIRST_DAY <= value <= LAST_DAY:
-        raise serializers.ValidationError(_("Choose a date between 2000 and 2100."))
 
 
 def _orderings(keys: tuple[str, ...]) -> list[str]:
@@ -56,8 +57,8 @@ class _ScopeQuery(serializers.Serializer):
 
 
 class StockQuerySerializer(_ScopeQuery):
-    as_of = serializers.DateField(
-        required=False, validators=[_check_day], help_text="The day of the position (today)."
+    as_of = BusinessDateField(
+        required=False, first_year=FIRST_DAY.year, help_text="The day of the position (today)."
     )
     status = serializers.ChoiceField(choices=list(inventory.STATUSES), required=False)
     ordering = serializers.ChoiceField(
@@ -68,21 +69,21 @@ class StockQuerySerializer(_ScopeQuery):
 
 
 class AlertQuerySerializer(_ScopeQuery):
-    as_of = serializers.DateField(
-        required=False, validators=[_check_day], help_text="The day of the alerts (today)."
+    as_of = BusinessDateField(
+        required=False, first_year=FIRST_DAY.year, help_text="The day of the alerts (today)."
     )
     kind = serializers.ChoiceField(choices=list(inventory.ALERT_KINDS), required=False)
 
 
 class RateQuerySerializer(_ScopeQuery):
     # Named `from` and `to` in the query string (Python keywords: renamed in get_fields).
-    from_ = serializers.DateField(
+    from_ = BusinessDateField(
         required=False,
-        validators=[_check_day],
+        first_year=FIRST_DAY.year,
         help_text="First day of the period (default: 27 days before `to`).",
     )
-    to = serializers.DateField(
-        required=False, validators=[_check_day], help_text="Last day of the period (today)."
+    to = BusinessDateField(
+        required=False, first_year=FIRST_DAY.year, help_text="Last day of the period (today)."
     )
     by = serializers.ChoiceField(
         choices=list(inventory.RATE_GROUPS), required=False, help_text="Group (outlet)."
@@ -136,7 +137,7 @@ class StockPositionSerializer(serializers.Serializer):
         help_text="Stock / daily sales; null when nothing was sold in 28 days.",
     )
     status = serializers.ChoiceField(choices=list(inventory.STATUSES))
-    reported_on = serializers.DateField(help_text="The date of the report the stock is from.")
+    reported_on = BusinessDateField(help_text="The date of the report the stock is from.")
 
 
 class StockAlertSerializer(serializers.Serializer):
@@ -150,7 +151,7 @@ class StockAlertSerializer(serializers.Serializer):
     stock_units = serializers.IntegerField()
     daily_sales = serializers.DecimalField(max_digits=14, decimal_places=2)
     days_of_cover = serializers.DecimalField(max_digits=14, decimal_places=1, allow_null=True)
-    reported_on = serializers.DateField()
+    reported_on = BusinessDateField()
 
 
 class SellThroughRateSerializer(serializers.Serializer):

@@ -14,5 +14,10 @@ urlpatterns: list[URLPattern] = [
         name="inventory-export",
     ),
     path("sellthrough/sell-through/", views.sell_through_rate, name="sell-through-rate"),
+    path(
+        "sellthrough/sell-through/export.xlsx",
+        views.sell_through_rate_export,
+        name="sell-through-export",
+    ),
     path("sellthrough/alerts/", views.stock_alerts, name="stock-alerts"),
 ]

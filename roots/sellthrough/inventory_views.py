@@ -21,6 +21,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from roots.core.dates import BusinessDateFormField
+from roots.core.throttling import cost_throttled
 from roots.customers.models import Customer, Outlet
 from roots.org.models import Role, User
 from roots.sellthrough import inventory
@@ -63,14 +65,11 @@ def _check_access(user: User) -> None:
 _DATE = {"type": "date", "class": "form-control"}
 
 
-class _DayField(forms.DateField):
+class _DayField(BusinessDateFormField):
     """A day between 2000 and 2100 (further is a typo, and no window would compute)."""
 
-    def clean(self, value: Any) -> Any:
-        day = super().clean(value)
-        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-            raise forms.ValidationError(_("Choose a date between 2000 and 2100."))
-        return day
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, first_year=FIRST_DAY.year, last_year=LAST_DAY.year, **kwargs)
 
 
 class InventoryFilterForm(forms.Form):
@@ -283,6 +282,7 @@ def _text(value: Any) -> str:
 
 
 @login_required
+@cost_throttled
 def stock_position_export(request: HttpRequest) -> HttpResponse:
     """The stock position as an XLSX workbook (the same scope, filters and order)."""
     user = _user(request)
@@ -405,6 +405,45 @@ def _rate_charts(top: list[inventory.SellThroughRate], daily: list[Any], by: str
             "stock_label": _("Stock reported"),
         },
     }
+
+
+@login_required
+@cost_throttled
+def sell_through_rate_export(request: HttpRequest) -> HttpResponse:
+    """The sell-through rates of the page (the same scope, filters, grouping and order) as
+    an XLSX workbook; 400 with the reasons when the filters are not valid."""
+    from roots.core.export import Column, xlsx_response
+
+    user = _user(request)
+    _check_access(user)
+    filters = _filters(request, RateFilterForm)
+    if not filters.valid:
+        reasons = [str(e) for errors in filters.form.errors.values() for e in errors]
+        return HttpResponse(" ".join(reasons), status=400, content_type="text/plain")
+    data = filters.form.cleaned_data
+    selection = {
+        **filters.form.filters(),
+        "date_from": data["date_from"],
+        "date_to": data["date_to"],
+    }
+    sort = _sort(request, inventory.RATE_ORDERINGS, "-sold")
+    rows = inventory.sell_through_rates(user=user, by=data["by"], ordering=sort, **selection)
+    columns = [
+        Column(_("Code"), lambda r: r.key, 16),
+        Column(_("Name"), lambda r: r.label, 30),
+        Column(_("Customer code"), lambda r: r.customer_code, 11),
+        Column(_("Opening stock"), lambda r: r.opening_stock, 12, "number"),
+        Column(_("Units received"), lambda r: r.units_received, 12, "number"),
+        Column(_("Units sold"), lambda r: r.units_sold, 12, "number"),
+        Column(_("Revenue (CNY)"), lambda r: r.revenue, 14, "money"),
+        Column(_("Sell-through rate"), lambda r: r.rate, 12, "percent"),
+    ]
+    return xlsx_response(
+        name=f"sell-through-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}",
+        sheet=_("Sell-through rate"),
+        columns=columns,
+        rows=rows[:EXPORT_MAX_ROWS],
+    )
 
 
 @login_required

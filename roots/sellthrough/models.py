@@ -17,6 +17,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from roots.core.dates import BusinessDateField, BusinessDateTimeField
+from roots.core.i18n_text import GeneratedTextField, rendered
 from roots.core.models import TimeStampedModel
 from roots.customers.models import CustomerScopedQuerySet
 
@@ -91,8 +93,8 @@ class Upload(TimeStampedModel):
     rows_updated = models.PositiveIntegerField(_("rows replaced"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
     message = models.CharField(_("message"), max_length=500, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_at = BusinessDateTimeField(_("started at"), null=True, blank=True)
+    finished_at = BusinessDateTimeField(_("finished at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     objects = UploadQuerySet.as_manager()
@@ -133,7 +135,10 @@ class UploadError(models.Model):
     )
     row_number = models.PositiveIntegerField(_("row"))
     column = models.CharField(_("column"), max_length=40, blank=True)
+    # The error as written in the uploader's language, and the message id with parameters
+    # that renders it in the reader's (`roots.sellthrough.texts`).
     message = models.CharField(_("error"), max_length=300)
+    message_text = GeneratedTextField(_("generated error"))
     raw = models.CharField(_("row as sent"), max_length=1000, blank=True)
 
     objects = UploadErrorQuerySet.as_manager()
@@ -145,6 +150,8 @@ class UploadError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.row_number}: {self.message}"
+
+    get_message_display = rendered("message")
 
 
 class SellThroughQuerySet(CustomerScopedQuerySet):
@@ -166,7 +173,7 @@ class SellThrough(models.Model):
     sku = models.ForeignKey(
         "catalog.Sku", verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="+"
     )
-    date = models.DateField(_("date"))
+    date = BusinessDateField(_("date"))
     units_received = models.PositiveIntegerField(
         _("units received"), validators=[MaxValueValidator(MAX_UNITS)]
     )
@@ -225,7 +232,7 @@ class CategorySales(models.Model):
     category = models.ForeignKey(
         "catalog.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
     )
-    date = models.DateField(_("date"))
+    date = BusinessDateField(_("date"))
     total_sales = models.DecimalField(
         _("total sales, all brands (CNY)"),
         validators=[MinValueValidator(0), MaxValueValidator(MAX_MONEY)],
@@ -268,7 +275,7 @@ class StagedSellThrough(models.Model):
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
     outlet = models.ForeignKey("customers.Outlet", on_delete=models.CASCADE, related_name="+")
     sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")
-    date = models.DateField()
+    date = BusinessDateField()
     units_received = models.PositiveIntegerField()
     units_sold = models.PositiveIntegerField()
     revenue = models.DecimalField(**MONEY)
@@ -292,7 +299,7 @@ class StagedCategorySales(models.Model):
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
     outlet = models.ForeignKey("customers.Outlet", on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey("catalog.Category", on_delete=models.CASCADE, related_name="+")
-    date = models.DateField()
+    date = BusinessDateField()
     total_sales = models.DecimalField(**MONEY)
     row_number = models.PositiveIntegerField()
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import xlsxwriter
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from roots.sellthrough.importing import template_rows
@@ -42,32 +42,44 @@ def _csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[bytes]:
         yield writer.writerow(row).encode()
 
 
-def error_report_rows(errors: Iterable[UploadError]) -> Iterator[list[Any]]:
+def error_report_rows(
+    errors: Iterable[UploadError], *, language: str | None = None
+) -> Iterator[list[Any]]:
+    """The report's rows, each error in `language` (default: the active one; a streamed
+    response is read after the view returned, so the view names its language)."""
+    if language is not None:
+        with translation.override(language):
+            yield from error_report_rows(errors)
+        return
     yield ["row", "column", "error", "raw"]
     for error in errors:
-        yield [error.row_number, error.column, _safe(error.message), _safe(error.raw)]
+        yield [error.row_number, error.column, _safe(error.get_message_display()), _safe(error.raw)]
 
 
 def error_report_response(*, upload: Upload, errors: Any) -> StreamingHttpResponse:
     """The rejected rows of an upload as CSV (row, column, error, raw), streamed."""
-    rows = error_report_rows(errors.iterator(chunk_size=2000))
+    rows = error_report_rows(errors.iterator(chunk_size=2000), language=translation.get_language())
     response = StreamingHttpResponse(_csv_lines(rows), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="upload-{upload.pk}-errors.csv"'
     return response
 
 
-def template_csv(kind: str) -> bytes:
-    return b"".join(_csv_lines(template_rows(kind, today=timezone.localdate())))
+def template_csv(kind: str, *, outlets: Sequence[str] = (), items: Sequence[str] = ()) -> bytes:
+    rows = template_rows(kind, today=timezone.localdate(), outlets=outlets, items=items)
+    return b"".join(_csv_lines(rows))
 
 
-def template_response(*, kind: str, fmt: str = "csv") -> HttpResponse:
-    """The template of a feed: its header row and two example rows."""
+def template_response(
+    *, kind: str, fmt: str = "csv", outlets: Sequence[str] = (), items: Sequence[str] = ()
+) -> HttpResponse:
+    """The template of a feed: its header row and example rows (with a customer's own
+    outlet and SKU or category codes when given: `selectors.template_examples`)."""
     if fmt == "xlsx":
         output = io.BytesIO()
         book = xlsxwriter.Workbook(output, {"in_memory": True})
         sheet = book.add_worksheet(_("Sell-through")[:31] if kind == "sellthrough" else kind[:31])
         bold = book.add_format({"bold": True})
-        rows = template_rows(kind, today=timezone.localdate())
+        rows = template_rows(kind, today=timezone.localdate(), outlets=outlets, items=items)
         for c, name in enumerate(rows[0]):
             sheet.write_string(0, c, name, bold)
         for r, row in enumerate(rows[1:], start=1):
@@ -80,6 +92,8 @@ def template_response(*, kind: str, fmt: str = "csv") -> HttpResponse:
         book.close()
         response = HttpResponse(output.getvalue(), content_type=XLSX_TYPE)
     else:
-        response = HttpResponse(template_csv(kind), content_type=CSV_TYPE)
+        response = HttpResponse(
+            template_csv(kind, outlets=outlets, items=items), content_type=CSV_TYPE
+        )
     response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
     return response

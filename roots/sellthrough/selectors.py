@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
-from roots.org.models import User
-from roots.sellthrough.models import CategorySales, SellThrough, Upload, UploadError
+from roots.org.models import Role, User
+from roots.sellthrough.models import CategorySales, FeedKind, SellThrough, Upload, UploadError
 
 
 def upload_list(*, user: User) -> QuerySet[Upload]:
@@ -31,3 +33,56 @@ def sellthrough_list(*, user: User) -> QuerySet[SellThrough]:
 def category_sales_list(*, user: User) -> QuerySet[CategorySales]:
     """Category-sales rows the user may see, newest day first."""
     return CategorySales.objects.visible_to(user).select_related("customer", "outlet", "category")
+
+
+TEMPLATE_EXAMPLES = 3
+
+
+def _first_distinct(codes: Any, count: int) -> list[str]:
+    found: list[str] = []
+    for code in codes:
+        if code and code not in found:
+            found.append(code)
+            if len(found) == count:
+                break
+    return found
+
+
+def template_examples(*, user: User, kind: str) -> tuple[list[str], list[str]]:
+    """The codes a customer user's template is filled with (D28): its own active outlets
+    and the SKUs it deals in (those it reported lately, else those it ordered lately, else
+    active SKUs of the catalog), or for category sales those SKUs' categories. Our staff,
+    who upload for many customers, get the generic example: ([], [])."""
+    from roots.catalog.models import Sku
+    from roots.customers.models import Outlet
+    from roots.orders.models import Order, OrderLine
+
+    if user.role != Role.CUSTOMER_USER or user.customer_id is None:
+        return [], []
+    customer_id = user.customer_id
+    outlets = list(
+        Outlet.objects.visible_to(user)
+        .filter(customer_id=customer_id, is_active=True)
+        .order_by("code")
+        .values_list("code", flat=True)[:TEMPLATE_EXAMPLES]
+    )
+    reported = (
+        SellThrough.objects.visible_to(user)
+        .filter(customer_id=customer_id)
+        .order_by("-date")
+        .values_list("sku_id", flat=True)[:500]
+    )
+    sku_ids = _first_distinct(reported, TEMPLATE_EXAMPLES)
+    if not sku_ids:
+        ordered = (
+            OrderLine.objects.filter(order__in=Order.objects.visible_to(user))
+            .order_by("-order_id")
+            .values_list("sku_id", flat=True)[:500]
+        )
+        sku_ids = _first_distinct(ordered, TEMPLATE_EXAMPLES)
+    skus = Sku.objects.visible_to(user).filter(is_active=True)
+    skus = skus.filter(pk__in=sku_ids) if sku_ids else skus.order_by("code")
+    rows = list(skus.values_list("code", "product_model__category__code")[:TEMPLATE_EXAMPLES])
+    if kind == FeedKind.CATEGORY_SALES:
+        return outlets, _first_distinct((category for _code, category in rows), 2)
+    return outlets, sorted(code for code, _category in rows)

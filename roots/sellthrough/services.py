@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 
 from roots.catalog.models import Category, Sku
 from roots.catalog.selectors import prices_for
+from roots.core.uploads import ArchiveRefused, check_archive
 from roots.customers.models import Customer, Outlet
 from roots.org.models import Role, User
 from roots.sellthrough import policies
@@ -86,8 +87,10 @@ def upload_create(*, user: User, customer: Customer | None, kind: str, file: Fil
 
     Customer users upload for their own company (`customer` may be left out); our staff
     who serve a customer (its account manager, its branch manager, headquarters) upload on
-    its behalf and must name it. Files are CSV or XLSX, at most 200 MB. Raises
-    PermissionDenied for a role that does not upload, ValidationError for bad input."""
+    its behalf and must name it. Files are CSV or XLSX, at most 200 MB; an XLSX must pass
+    the archive check (`roots.core.uploads.check_archive`; a refusal is a `file` error with
+    the code `archive_refused`). Raises PermissionDenied for a role that does not upload,
+    ValidationError for bad input."""
     if not policies.may_upload(user):
         raise PermissionDenied(_("You may not upload sell-through files."))
     errors: dict[str, list[str]] = defaultdict(list)
@@ -118,6 +121,13 @@ def upload_create(*, user: User, customer: Customer | None, kind: str, file: Fil
         )
     if errors:
         raise ValidationError(dict(errors))
+    if extension == ".xlsx":
+        # A workbook is a ZIP archive: one that would inflate to too much (a zip bomb) is
+        # refused now, before it is stored; the import checks it again before reading.
+        try:
+            check_archive(file)
+        except ArchiveRefused as exc:
+            raise ValidationError({"file": [ValidationError(str(exc), code=exc.code)]}) from None
     assert customer is not None
     digest = hashlib.sha256()
     for block in file.chunks():
@@ -359,6 +369,7 @@ class _Stager:
                                 row_number=number,
                                 column=column,
                                 message=message[:300],
+                                message_text=getattr(message, "data", {}),
                                 raw=raw,
                             )
                         )

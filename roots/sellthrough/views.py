@@ -85,6 +85,10 @@ def sellthrough_home(request: HttpRequest) -> HttpResponse:
         "filterset": filterset,
         "form": form,
         "show_customer": user.role != Role.CUSTOMER_USER,
+        # Where a customer user finds its outlet codes (D28): its company's Outlets tab.
+        "company_code": user.customer.code
+        if user.role == Role.CUSTOMER_USER and user.customer is not None
+        else None,
         "kinds": FeedKind.choices,
         "statuses": UploadStatus.choices,
         "filtered": any(request.GET.get(n) for n in filterset.filters),
@@ -142,8 +146,10 @@ def upload_errors_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    """The template of a feed, as CSV or XLSX."""
-    _viewer(request)
+    """The template of a feed, as CSV or XLSX; a customer user's is filled with its own
+    outlet and SKU codes."""
+    user = _viewer(request)
     if kind not in FeedKind.values or fmt not in ("csv", "xlsx"):
         raise Http404
-    return rendering.template_response(kind=kind, fmt=fmt)
+    outlets, items = selectors.template_examples(user=user, kind=kind)
+    return rendering.template_response(kind=kind, fmt=fmt, outlets=outlets, items=items)

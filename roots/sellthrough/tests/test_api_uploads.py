@@ -212,7 +212,9 @@ def test_the_template_imports_cleanly_for_the_personas(personas, api):
         customer=personas.cust_a1,
     )
     assert upload.status == UploadStatus.SUCCEEDED
-    assert (upload.rows_created, upload.rows_rejected) == (1, 1)  # S1000002 is A2's outlet
+    # Since D28 (UX review 2026-12) a customer user's template uses its own outlets only
+    # (it used to offer S1000002, A2's outlet, which was rejected).
+    assert (upload.rows_created, upload.rows_rejected) == (2, 0)
 
 
 def test_rows_are_scoped_and_filtered(personas, api):

@@ -398,7 +398,18 @@ def test_xlsx_with_a_wrong_header_fails(personas):
     assert "Missing columns: sku, units_received" in upload.message
 
 
-def test_a_file_that_is_not_a_workbook_fails(personas):
+def test_a_file_that_is_not_a_workbook_fails(personas, monkeypatch):
+    # Since U1 (security review 2026-12) such a file is refused at upload already
+    # (test_upload_archive.py); one stored before that still fails its import.
+    with pytest.raises(ValidationError) as caught:
+        upload_create(
+            user=personas.cu_a1,
+            customer=None,
+            kind=FeedKind.SELLTHROUGH,
+            file=SimpleUploadedFile("feed.xlsx", b"not a zip"),
+        )
+    assert list(caught.value.message_dict) == ["file"]
+    monkeypatch.setattr(services, "check_archive", lambda file: None)
     upload = upload_and_import(personas.cu_a1, SimpleUploadedFile("feed.xlsx", b"not a zip"))
     assert upload.status == UploadStatus.FAILED
     assert "not a readable XLSX workbook" in upload.message

@@ -170,3 +170,90 @@ def test_templates_download_as_csv_and_xlsx(personas, kind):
     )
     assert upload.status == UploadStatus.SUCCEEDED and upload.rows_read == 2
     assert client.get("/sellthrough/template/other.csv").status_code == 404
+
+
+# --- D27: an import that accepted nothing (or rejected some rows) is a warning -------------
+def test_an_upload_whose_every_row_was_rejected_is_a_warning_not_a_green_success(personas):
+    upload = upload_and_import(personas.cu_a1, [BAD, BAD.replace(yesterday(), yesterday(2))])
+    assert upload.status == UploadStatus.SUCCEEDED and upload.rows_accepted == 0
+    client = _browser(personas.cu_a1)
+    detail = client.get(f"/sellthrough/uploads/{upload.pk}/").content.decode()
+    assert 'data-outcome="none-accepted"' in detail and "Imported, 0 rows accepted" in detail
+    assert "bg-green" not in detail and "progress-bar bg-yellow" in detail
+    assert 'data-testid="upload-none-accepted"' in detail
+    listing = client.get("/sellthrough/").content.decode()
+    row = re.search(rf'<tr data-upload="{upload.pk}">.*?</tr>', listing, re.S).group(0)
+    assert "Imported, 0 rows accepted" in row and "bg-yellow-lt" in row and "bg-green" not in row
+
+
+def test_a_partly_rejected_upload_shows_a_warning_colour(personas):
+    upload = upload_and_import(personas.cu_a1, [GOOD, BAD])
+    detail = _browser(personas.cu_a1).get(f"/sellthrough/uploads/{upload.pk}/").content.decode()
+    assert 'data-outcome="some-rejected"' in detail and "Imported, some rows rejected" in detail
+    assert "progress-bar bg-yellow" in detail and "bg-green" not in detail
+    assert 'data-testid="upload-none-accepted"' not in detail
+
+
+def test_a_clean_upload_stays_green(personas):
+    upload = upload_and_import(personas.cu_a1, [GOOD])
+    detail = _browser(personas.cu_a1).get(f"/sellthrough/uploads/{upload.pk}/").content.decode()
+    assert "bg-green-lt" in detail and "progress-bar bg-green" in detail
+    assert "data-outcome" not in detail and "bg-yellow" not in detail
+
+
+# --- D28: a customer's templates use its own codes; the page says where codes are listed ---
+def _template_rows(client, kind, fmt="csv"):
+    response = client.get(f"/sellthrough/template/{kind}.{fmt}")
+    assert response.status_code == 200
+    if fmt == "xlsx":
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        return [[str(c) for c in row] for row in book.get_sheet_by_index(0).iter_rows()]
+    return list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_customers_template_uses_its_own_outlets_and_skus(personas, fmt):
+    client = _browser(personas.cu_a1)
+    rows = _template_rows(client, "sellthrough", fmt)
+    assert rows[0] == list(FEED_COLUMNS["sellthrough"])
+    assert {row[1] for row in rows[1:]} == {"S1000001"}  # its only outlet; never A2's
+    assert {row[2] for row in rows[1:]} == {"BCD-216STPT-W"}
+    assert len(rows) == 3 and rows[1][0] != rows[2][0]  # one pair: two days
+    content = client.get(f"/sellthrough/template/sellthrough.{fmt}").content
+    upload = upload_and_import(personas.cu_a1, SimpleUploadedFile(f"t.{fmt}", content))
+    assert (upload.rows_read, upload.rows_rejected, upload.rows_created) == (2, 0, 2)
+
+
+def test_a_customers_category_template_uses_the_categories_of_its_skus(personas):
+    rows = _template_rows(_browser(personas.cu_a1), "category_sales")
+    assert [row[1:3] for row in rows[1:]] == [["S1000001", "FRIDGE"], ["S1000001", "FRIDGE"]]
+
+
+def test_the_skus_a_customer_reported_come_first_and_outlets_vary(personas):
+    from roots.catalog.tests.factories import SkuFactory
+    from roots.customers.tests.factories import OutletFactory
+
+    OutletFactory.create(code="S1000009", customer=personas.cust_a1)
+    SkuFactory.create(code="AAA-FIRST")  # first by code, but never reported
+    reported = SkuFactory.create(code="ZZZ-SOLD")
+    upload_and_import(personas.cu_a1, [f"{yesterday()},S1000001,ZZZ-SOLD,1,1,100.00,1"])
+    rows = _template_rows(_browser(personas.cu_a1), "sellthrough")
+    assert [row[1:3] for row in rows[1:]] == [
+        ["S1000001", reported.code],
+        ["S1000009", reported.code],
+    ]
+
+
+def test_staff_get_the_generic_template(personas):
+    rows = _template_rows(_browser(personas.am_a), "sellthrough")
+    assert [row[1] for row in rows[1:]] == ["S1000001", "S1000002"]
+
+
+def test_the_upload_page_says_where_the_codes_are_listed(personas):
+    html = _browser(personas.cu_a1).get("/sellthrough/").content.decode()
+    pointer = re.search(r'data-testid="code-pointer">.*?</p>', html, re.S).group(0)
+    assert 'href="/customers/C100001/?tab=outlets"' in pointer and 'href="/catalog/"' in pointer
+    staff = _browser(personas.am_a).get("/sellthrough/").content.decode()
+    assert "Outlets tab" in staff and "C100001/?tab=outlets" not in staff

@@ -65,3 +65,47 @@ def upload_and_import(
     upload_import(upload_id=upload.pk)
     upload.refresh_from_db()
     return upload
+
+
+def xlsx_bomb(path: Any, *, megabytes: int = 256, header: Sequence[str] | None = None) -> Any:
+    """A workbook whose sheet, after a header row, holds `megabytes` MB of spaces: about
+    1,000 : 1 deflated (256 MB in ~260 KB), the stuff of a zip bomb. Written in chunks, never
+    held whole."""
+    import zipfile
+
+    source = io.BytesIO()
+    book = xlsxwriter.Workbook(source, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for c, name in enumerate(header or FEED_COLUMNS[FeedKind.SELLTHROUGH]):
+        sheet.write_string(0, c, name)
+    book.close()
+    block = b" " * (1024 * 1024)
+    with (
+        zipfile.ZipFile(source) as original,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for info in original.infolist():
+            data = original.read(info)
+            if not info.filename.endswith("sheet1.xml"):
+                bomb.writestr(info.filename, data)
+                continue
+            head, _sep, tail = data.partition(b"</row>")
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with bomb.open(member, "w") as out:
+                out.write(head + b"</row>")
+                for _ in range(megabytes):
+                    out.write(block)
+                out.write(tail)
+    return path
+
+
+def zip_with_members(count: int, *, name: str = "feed.xlsx") -> SimpleUploadedFile:
+    """A ZIP archive of `count` tiny members."""
+    import zipfile
+
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(count):
+            archive.writestr(f"xl/part{number}.xml", b"<x/>")
+    return SimpleUploadedFile(name, output.getvalue())

@@ -1,36 +1,31 @@
 /* Charts of the sell-through rate page. Each <div data-inventory-chart="top|daily"
    data-source="id"> reads its data from the <script type="application/json" id="id"> block
    the server rendered (labels translated there): no inline script under the CSP. The results
-   are swapped by htmx when a filter changes, so charts are (re)drawn after every swap. */
+   are swapped by htmx when a filter changes, so charts are (re)drawn after every swap. The
+   charts are built with the shared helper window.RootsCharts (roots/static/roots/charts.js:
+   escaped tooltips). */
 (function () {
   "use strict";
 
-  var FONT = '"Inter", system-ui, -apple-system, "Segoe UI", "PingFang SC", ' +
-    '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
   var BLUE = "#206bc4", GREEN = "#0ca678", ORANGE = "#f59f00";
 
-  function readData(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
   // Top 20 by units sold: bars of units sold, a line of the sell-through rate (right axis).
-  function top(d) {
+  function top(C, d) {
     return {
-      tooltip: {
+      tooltip: C.tooltip({
         trigger: "axis",
         axisPointer: { type: "shadow" },
-        formatter: function (items) {
-          if (!items.length) { return ""; }
+        content: function (items) {
+          if (!items.length) { return null; }
           var i = items[0].dataIndex;
-          var lines = [d.labels[i] + " (" + d.names[i] + ")"];
-          items.forEach(function (it) {
-            var v = it.value === null || it.value === undefined ? "—" : it.value;
-            lines.push(it.marker + it.seriesName + ": " + v);
-          });
-          return lines.join("<br>");
+          return {
+            title: d.labels[i] + " (" + d.names[i] + ")",
+            rows: items.map(function (it) {
+              return { color: it.color, label: it.seriesName, value: it.value };
+            })
+          };
         }
-      },
+      }),
       legend: { top: 0, data: [d.sold_label, d.rate_label] },
       grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
       xAxis: {
@@ -41,7 +36,7 @@
       },
       yAxis: [
         { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eef1f5" } } },
-        { type: "value", axisLabel: { formatter: "{value} %" }, splitLine: { show: false } }
+        { type: "value", axisLabel: { formatter: C.unit(" %") }, splitLine: { show: false } }
       ],
       series: [
         { name: d.sold_label, type: "bar", barMaxWidth: 28, data: d.sold,
@@ -53,9 +48,9 @@
   }
 
   // Every day of the period: units sold (bars) against the stock reported (line, right axis).
-  function daily(d) {
+  function daily(C, d) {
     return {
-      tooltip: { trigger: "axis" },
+      tooltip: C.tooltip({ trigger: "axis" }),
       legend: { top: 0, data: [d.sold_label, d.stock_label] },
       grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: d.dates, axisLabel: { fontSize: 11 } },
@@ -72,33 +67,20 @@
   }
 
   var BUILDERS = { top: top, daily: daily };
-  var charts = [];
 
   function draw(root) {
-    if (!window.echarts || !root || !root.querySelectorAll) { return; }
-    // Forget charts whose element htmx removed.
-    charts = charts.filter(function (c) {
-      if (!document.body.contains(c.getDom())) { c.dispose(); return false; }
-      return true;
-    });
+    var C = window.RootsCharts;
+    if (!window.echarts || !C || !root || !root.querySelectorAll) { return; }
     root.querySelectorAll("[data-inventory-chart]").forEach(function (el) {
       var build = BUILDERS[el.dataset.inventoryChart];
-      var data = readData(el.dataset.source);
+      var data = C.readData(el.dataset.source);
       if (!build || !data) { return; }
-      var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el, null, { renderer: "canvas" });
-      var option = build(data);
-      option.textStyle = { fontFamily: FONT };
-      option.animationDuration = 400;
-      chart.setOption(option, true);
-      if (charts.indexOf(chart) < 0) { charts.push(chart); }
+      C.draw(el, build(C, data));
     });
   }
 
   document.addEventListener("htmx:afterSettle", function (event) {
     draw(event.detail && event.detail.elt);
-  });
-  window.addEventListener("resize", function () {
-    charts.forEach(function (c) { c.resize(); });
   });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { draw(document); });
