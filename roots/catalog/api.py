@@ -47,6 +47,7 @@ from roots.core.api import (
     request_user,
     scope_user,
 )
+from roots.core.fields import AllowListSerializerMixin
 from roots.customers.models import ChannelType, Customer
 from roots.org.models import Branch, Province, Role
 
@@ -61,7 +62,10 @@ def _code_field(max_length: int, example: str) -> serializers.RegexField:
     )
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.CATEGORY_FIELDS
+    fixed_fields = policies.CATEGORY_FIXED
+
     code = _code_field(20, "REF")
     # A declared field (the serializer metaclass takes it off the class), not `Field.parent`.
     parent = ScopedSlugRelatedField(  # type: ignore[assignment]
@@ -74,7 +78,10 @@ class CategorySerializer(serializers.ModelSerializer):
         read_only_fields = _RECORD_FIELDS
 
 
-class ProductModelSerializer(serializers.ModelSerializer):
+class ProductModelSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.PRODUCT_MODEL_FIELDS
+    fixed_fields = policies.PRODUCT_MODEL_FIXED
+
     code = _code_field(30, "BCD-216STPT")
     category = ScopedSlugRelatedField(slug_field="code", queryset=Category.objects.all())
     category_name = serializers.CharField(source="category.name", read_only=True)
@@ -95,7 +102,10 @@ class ProductModelSerializer(serializers.ModelSerializer):
         read_only_fields = _RECORD_FIELDS
 
 
-class RegionalVariantSerializer(serializers.ModelSerializer):
+class RegionalVariantSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.REGIONAL_VARIANT_FIELDS
+    fixed_fields = policies.REGIONAL_VARIANT_FIXED
+
     product_model = ScopedSlugRelatedField(slug_field="code", queryset=ProductModel.objects.all())
 
     class Meta:
@@ -106,7 +116,10 @@ class RegionalVariantSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
-class SkuSerializer(serializers.ModelSerializer):
+class SkuSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.SKU_FIELDS
+    fixed_fields = policies.SKU_FIXED
+
     code = _code_field(40, "BCD-216STPT-W")
     product_model = ScopedSlugRelatedField(slug_field="code", queryset=ProductModel.objects.all())
     product_model_name = serializers.CharField(source="product_model.name", read_only=True)
@@ -140,7 +153,10 @@ class SkuSerializer(serializers.ModelSerializer):
         return None if price is None else f"{price:.2f}"
 
 
-class WarehouseSerializer(serializers.ModelSerializer):
+class WarehouseSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.WAREHOUSE_FIELDS
+    fixed_fields = policies.WAREHOUSE_FIXED
+
     code = _code_field(12, "WH-B01-1")
     province = CodeRelatedField(slug_field="code", queryset=Province.objects.all())
     province_name = serializers.CharField(source="province.name", read_only=True)
@@ -163,7 +179,10 @@ class WarehouseSerializer(serializers.ModelSerializer):
         read_only_fields = _RECORD_FIELDS
 
 
-class StockLevelSerializer(serializers.ModelSerializer):
+class StockLevelSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.STOCK_LEVEL_FIELDS
+    fixed_fields = policies.STOCK_LEVEL_FIXED
+
     warehouse = ScopedSlugRelatedField(slug_field="code", queryset=Warehouse.objects.all())
     sku = ScopedSlugRelatedField(slug_field="code", queryset=Sku.objects.all())
     available = serializers.IntegerField(read_only=True)
@@ -175,7 +194,10 @@ class StockLevelSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
-class PriceListSerializer(serializers.ModelSerializer):
+class PriceListSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.PRICE_LIST_FIELDS
+    fixed_fields = policies.PRICE_LIST_FIXED
+
     code = _code_field(20, "PL-2026-LC")
 
     class Meta:
@@ -192,7 +214,10 @@ class PriceListSerializer(serializers.ModelSerializer):
         read_only_fields = ["currency", *_RECORD_FIELDS]
 
 
-class PriceListItemSerializer(serializers.ModelSerializer):
+class PriceListItemSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.PRICE_LIST_ITEM_FIELDS
+    fixed_fields = policies.PRICE_LIST_ITEM_FIXED
+
     price_list = ScopedSlugRelatedField(slug_field="code", queryset=PriceList.objects.all())
     sku = ScopedSlugRelatedField(slug_field="code", queryset=Sku.objects.all())
     sku_name = serializers.CharField(source="sku.name", read_only=True)
@@ -204,7 +229,10 @@ class PriceListItemSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
-class CustomerPriceSerializer(serializers.ModelSerializer):
+class CustomerPriceSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.CUSTOMER_PRICE_FIELDS
+    fixed_fields = policies.CUSTOMER_PRICE_FIXED
+
     customer = ScopedSlugRelatedField(slug_field="code", queryset=Customer.objects.all())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     sku = ScopedSlugRelatedField(slug_field="code", queryset=Sku.objects.all())
@@ -434,7 +462,10 @@ class FlatListField(serializers.ListField):
             raise serializers.ValidationError(messages) from exc
 
 
-class PromotionSerializer(serializers.ModelSerializer):
+class PromotionSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.PROMOTION_FIELDS
+    fixed_fields = policies.PROMOTION_FIXED
+
     code = serializers.RegexField(
         r"^[A-Z0-9][A-Z0-9-]{1,19}$",
         max_length=20,

@@ -22,6 +22,7 @@ from roots.catalog.models import (
     StockLevel,
     Warehouse,
 )
+from roots.core.dates import BusinessDateFilter
 from roots.core.search import query_terms
 from roots.customers.filters import SearchFilterMixin, StrictBooleanFilter
 from roots.customers.models import ChannelType
@@ -162,7 +163,7 @@ class PromotionFilter(SearchFilterMixin):
     channel_type = django_filters.ChoiceFilter(
         choices=ChannelType.choices, method="filter_channel", label=_("Channel type")
     )
-    valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("Valid on"))
+    valid_on = BusinessDateFilter(method="filter_valid_on", label=_("Valid on"))
     is_published = StrictBooleanFilter(label=_("Published"))
 
     class Meta:

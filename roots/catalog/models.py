@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from roots.core.dates import BusinessDateField
 from roots.core.models import ScopedQuerySet, SearchableMixin, VersionedModel
 from roots.customers.models import ChannelType, CustomerScopedQuerySet
 from roots.org.models import STAFF_ROLES, Role
@@ -100,6 +102,14 @@ class Category(SearchableMixin, VersionedModel):
 
     search_fields = ("code", "name", "name_en")
 
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language: the Chinese name in a Chinese page, the English
+        one (when there is one) in any other (review 2026-12, D5)."""
+        if (get_language() or "").startswith("zh") or not self.name_en:
+            return self.name
+        return self.name_en
+
 
 class ProductModel(SearchableMixin, VersionedModel):
     """A product model (a product line, e.g. BCD-216STPT) of which SKUs are the variants."""
@@ -110,7 +120,7 @@ class ProductModel(SearchableMixin, VersionedModel):
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="models"
     )
     series = models.CharField(_("series"), max_length=50, blank=True)
-    launched_on = models.DateField(_("launch date"), null=True, blank=True)
+    launched_on = BusinessDateField(_("launch date"), null=True, blank=True)
     is_custom_capable = models.BooleanField(_("made to order possible"), default=False)
     description = models.TextField(_("description"), max_length=5000, blank=True)
     search_text = models.CharField(max_length=800, editable=False, db_index=True, default="")
@@ -320,8 +330,8 @@ class PriceList(SearchableMixin, VersionedModel):
     channel_type = models.CharField(
         _("channel type"), max_length=30, choices=ChannelType.choices, db_index=True
     )
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    valid_from = BusinessDateField(_("valid from"))
+    valid_to = BusinessDateField(_("valid to"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="CNY", editable=False)
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
@@ -407,8 +417,8 @@ class CustomerPrice(VersionedModel):
         decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(10**9)],
     )
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    valid_from = BusinessDateField(_("valid from"))
+    valid_to = BusinessDateField(_("valid to"), null=True, blank=True)
 
     objects = CustomerPriceQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -484,8 +494,8 @@ class Promotion(SearchableMixin, VersionedModel):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), max_length=5000, blank=True)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"))
+    valid_from = BusinessDateField(_("valid from"))
+    valid_to = BusinessDateField(_("valid to"))
     channel_types = models.JSONField(
         _("channel types"),
         default=list,

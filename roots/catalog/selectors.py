@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from roots.catalog.models import (
     Category,
@@ -24,6 +25,7 @@ from roots.catalog.models import (
     StockLevel,
     Warehouse,
 )
+from roots.core.selectors import HistoryChange, HistoryEntry, history_entries
 
 if TYPE_CHECKING:
     from roots.customers.models import Customer
@@ -252,3 +254,50 @@ def product_cards(
         )
         for sku in items
     ]
+
+
+# --- change history of a price list with its items -----------------------------------------
+def price_list_history(*, price_list: PriceList, limit: int = 200) -> list[HistoryEntry]:
+    """The history of a price list and of its items (added, re-priced, removed), newest
+    first; each item's entry names its SKU (as the entry's `reason`). Three queries for the
+    items whatever the length of the list: the latest item snapshots, the snapshots before
+    them, and the SKUs."""
+    entries = history_entries(instance=price_list, limit=limit)
+    historical = PriceListItem.history.model  # type: ignore[attr-defined]
+    latest = list(
+        historical.objects.filter(price_list_id=price_list.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    ids = {record.id for record in latest}
+    snapshots: dict[int, list[Any]] = {}
+    for record in historical.objects.filter(price_list_id=price_list.pk, id__in=ids).order_by(
+        "history_date", "history_id"
+    ):
+        snapshots.setdefault(record.id, []).append(record)
+    skus = Sku.objects.all_unscoped().in_bulk({record.sku_id for record in latest})
+    label = str(PriceListItem._meta.get_field("price").verbose_name)
+    kinds = {"+": "created", "~": "changed", "-": "deleted"}
+    for record in latest:
+        chain = snapshots.get(record.id, [])
+        position = next(i for i, r in enumerate(chain) if r.history_id == record.history_id)
+        previous = chain[position - 1] if position > 0 else None
+        old = None if previous is None else str(previous.price)
+        new = str(record.price)
+        changes: list[HistoryChange] = []
+        if record.history_type == "+" or (record.history_type == "~" and old != new):
+            changes.append({"field": "price", "label": label, "old": old, "new": new})
+        sku = skus.get(record.sku_id)
+        user = record.history_user
+        entries.append(
+            {
+                "history_id": record.history_id,
+                "date": record.history_date,
+                "type": kinds.get(record.history_type, "changed"),
+                "user": getattr(user, "username", None) if user else None,
+                "reason": _("SKU %(code)s") % {"code": sku.code if sku else record.sku_id},
+                "changes": changes,
+            }
+        )
+    entries.sort(key=lambda e: e["date"], reverse=True)
+    return entries[:limit]

@@ -26,9 +26,16 @@ from roots.catalog.models import (
 )
 from roots.core.exceptions import ConflictError
 from roots.core.models import VersionedModel
-from roots.core.services import apply_and_validate, lock_for_update, sequence_next
+from roots.core.services import (
+    apply_and_validate,
+    lock_for_update,
+    record_history_user,
+    sequence_next,
+)
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from roots.org.models import User
 
 V = TypeVar("V", bound=VersionedModel)
@@ -261,6 +268,18 @@ def price_list_item_update(
 
 
 @transaction.atomic
+def price_list_item_delete(
+    *, user: User, price_list_item: PriceListItem, expected_version: int | None = None
+) -> None:
+    """Take a SKU off a price list (its customers then pay the list price, or another
+    list's); the item's history stays."""
+    _check_writer(user)
+    locked = lock_for_update(instance=price_list_item, expected_version=expected_version)
+    record_history_user(locked, user)
+    locked.delete()
+
+
+@transaction.atomic
 def customer_price_create(*, user: User, data: Mapping[str, Any]) -> CustomerPrice:
     """Agree a customer-specific price for a SKU over a period."""
     return _create(user=user, instance=CustomerPrice(), data=data)
@@ -280,6 +299,24 @@ def customer_price_update(
         data=data,
         expected_version=expected_version,
         fixed=("customer", "sku"),
+    )
+
+
+@transaction.atomic
+def customer_price_end(
+    *,
+    user: User,
+    customer_price: CustomerPrice,
+    on: date,
+    expected_version: int | None = None,
+) -> CustomerPrice:
+    """End a customer-specific price: it is valid up to `on` (included), then the channel
+    price applies again. A price is never deleted, so orders keep their explanation."""
+    return customer_price_update(
+        user=user,
+        customer_price=customer_price,
+        data={"valid_to": on},
+        expected_version=expected_version,
     )
 
 

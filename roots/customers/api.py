@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from roots.core.api import (
     CodeRelatedField,
+    HistoryEntrySerializer,
+    RenderedTextField,
     RetrieveWithETagMixin,
     ScopedModelViewSet,
     ScopedSlugRelatedField,
@@ -17,13 +21,48 @@ from roots.core.api import (
     request_user,
     scope_user,
 )
+from roots.core.fields import AllowListSerializerMixin
+from roots.core.i18n_text import as_stored
 from roots.customers import policies, selectors, services
 from roots.customers.filters import ContactFilter, CustomerFilter, OutletFilter
 from roots.customers.models import Contact, Customer, Outlet
+from roots.customers.texts import payment_terms_parse
 from roots.org.models import Branch, Province, Role, User
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class PaymentTermsField(RenderedTextField):
+    """Payment terms, answered in the reader's language; the same standard terms written
+    back in another language (what a GET answered) are the customer's terms unchanged."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        instance = getattr(self.parent, "instance", None)
+        if (
+            isinstance(instance, Customer)
+            and instance.payment_terms_text
+            and as_stored(payment_terms_parse(value)) == instance.payment_terms_text
+        ):
+            return instance.payment_terms
+        return value
+
+
+class CustomerSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    """A customer. What the caller may write follows `policies.CUSTOMER_FIELDS`; a customer
+    user does not see our internal classification and notes."""
+
+    field_allow_list = policies.CUSTOMER_FIELDS
+    fixed_fields = policies.CUSTOMER_FIXED_FIELDS
+    hidden_fields = policies.CUSTOMER_HIDDEN_FIELDS
+
+    payment_terms = PaymentTermsField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="Standard terms are answered in the reader's language and recognised in "
+        "any UI language when written (票到60天付款, Net 60 days, Neto 60 días); other terms "
+        "are free text.",
+    )
+
     code = serializers.RegexField(
         r"^[A-Z0-9][A-Z0-9-]{1,11}$",
         required=False,
@@ -78,6 +117,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "phone",
             "email",
             "website",
+            "shared_notes",
             "notes",
             "version",
             "created_at",
@@ -115,7 +155,10 @@ class CustomerSummarySerializer(CustomerSerializer):
         read_only_fields = CUSTOMER_SUMMARY_FIELDS
 
 
-class OutletSerializer(serializers.ModelSerializer):
+class OutletSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.OUTLET_FIELDS
+    fixed_fields = policies.OUTLET_FIXED_FIELDS
+
     code = serializers.RegexField(
         r"^[A-Z0-9][A-Z0-9-]{1,11}$",
         required=False,
@@ -150,7 +193,10 @@ class OutletSerializer(serializers.ModelSerializer):
         read_only_fields = ["version", "created_at", "updated_at"]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.CONTACT_FIELDS
+    fixed_fields = policies.CONTACT_FIXED_FIELDS
+
     customer = ScopedSlugRelatedField(slug_field="code", queryset=Customer.objects.all())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
 
@@ -226,6 +272,16 @@ class CustomerViewSet(
                 "account_manager__last_name",
             )
         return queryset
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(  # type: ignore[override]
+        self, request: Request, *args: Any, **kwargs: Any
+    ) -> Response:
+        """The record's change history, newest first: who, when, and what changed (a
+        customer user does not see the changes of our internal fields)."""
+        customer = self.get_object()
+        return Response(selectors.customer_history(user=request_user(request), customer=customer))
 
 
 class OutletViewSet(

@@ -7,7 +7,9 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
+from roots.core.fields import AllowListFormMixin
 from roots.customers import policies
 from roots.customers.models import Contact, Customer, Outlet
 from roots.org.models import Branch, Role, User
@@ -44,6 +46,7 @@ CUSTOMER_FIELDS = [
     "phone",
     "email",
     "website",
+    "shared_notes",
     "notes",
 ]
 
@@ -70,7 +73,11 @@ class HttpsURLField(forms.URLField):
         super().__init__(**kwargs)
 
 
-class CustomerForm(ServiceErrorsMixin, forms.ModelForm):
+class CustomerForm(AllowListFormMixin, ServiceErrorsMixin, forms.ModelForm):
+    """A customer, with the fields the user's role may write (`policies.CUSTOMER_FIELDS`)."""
+
+    field_allow_list = policies.CUSTOMER_FIELDS
+
     class Meta:
         model = Customer
         fields = CUSTOMER_FIELDS
@@ -81,6 +88,7 @@ class CustomerForm(ServiceErrorsMixin, forms.ModelForm):
             "marketing_model": forms.Textarea(attrs={"rows": 2}),
             "price_system": forms.Textarea(attrs={"rows": 2}),
             "product_structure": forms.Textarea(attrs={"rows": 2}),
+            "shared_notes": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -88,13 +96,10 @@ class CustomerForm(ServiceErrorsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         # Fields the role may not set are not shown at all.
-        forbidden = set(policies.forbidden_customer_fields(user))
-        if user.role == Role.ACCOUNT_MANAGER and self.instance.pk is None:
-            forbidden |= {"branch", "account_manager"}
-        if user.role == Role.BRANCH_MANAGER:
-            forbidden |= {"branch"}
-        for name in forbidden:
-            self.fields.pop(name, None)
+        self.limit_to_allowed(user)
+        if "payment_terms" in self.fields and self.instance.payment_terms_text:
+            # Standard terms in the editor's language (the service reads any language).
+            self.initial["payment_terms"] = self.instance.get_payment_terms_display()
         if "branch" in self.fields:
             branch_field = cast(forms.ModelChoiceField, self.fields["branch"])
             branch_field.queryset = Branch.objects.filter(is_active=True)
@@ -116,7 +121,9 @@ class CustomerForm(ServiceErrorsMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
-class OutletForm(ServiceErrorsMixin, forms.ModelForm):
+class OutletForm(AllowListFormMixin, ServiceErrorsMixin, forms.ModelForm):
+    field_allow_list = policies.OUTLET_FIELDS
+
     class Meta:
         model = Outlet
         fields = [
@@ -133,11 +140,17 @@ class OutletForm(ServiceErrorsMixin, forms.ModelForm):
         ]
         widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_to_allowed(user)
+
     def _post_clean(self) -> None:
         pass
 
 
-class ContactForm(ServiceErrorsMixin, forms.ModelForm):
+class ContactForm(AllowListFormMixin, ServiceErrorsMixin, forms.ModelForm):
+    field_allow_list = policies.CONTACT_FIELDS
+
     class Meta:
         model = Contact
         fields = [
@@ -167,6 +180,12 @@ class ContactForm(ServiceErrorsMixin, forms.ModelForm):
             "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        # A person's name (姓名), not an object's (名称).
+        labels = {"name": gettext_lazy("Full name")}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_to_allowed(user)
 
     def _post_clean(self) -> None:
         pass

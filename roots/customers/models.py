@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from roots.core.dates import BusinessDateField
+from roots.core.i18n_text import GeneratedTextField, rendered
 from roots.core.models import ScopedQuerySet, SearchableMixin, VersionedModel
 from roots.org.models import Role
 
@@ -141,7 +143,7 @@ class Customer(SearchableMixin, VersionedModel):
         blank=True,
         validators=[MinValueValidator(1800), MaxValueValidator(2100)],
     )
-    joined_on = models.DateField(_("customer since"), null=True, blank=True)
+    joined_on = BusinessDateField(_("customer since"), null=True, blank=True)
     employees = models.PositiveIntegerField(
         _("employees"), null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
     )
@@ -159,7 +161,10 @@ class Customer(SearchableMixin, VersionedModel):
     credit_rating = models.CharField(
         _("credit rating"), max_length=3, choices=CreditRating.choices, blank=True
     )
+    # The terms as typed, and, when they are standard terms (`roots.customers.texts`), their
+    # message id and days, rendered in the reader's language (`get_payment_terms_display`).
     payment_terms = models.CharField(_("payment terms"), max_length=100, blank=True)
+    payment_terms_text = GeneratedTextField(_("standard payment terms"))
     sales_area = models.CharField(_("sales area"), max_length=200, blank=True)
     organisation = models.TextField(_("organisation structure"), max_length=2000, blank=True)
     marketing_model = models.TextField(_("marketing model"), max_length=2000, blank=True)
@@ -171,11 +176,19 @@ class Customer(SearchableMixin, VersionedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    # Our internal note (staff only); `shared_notes` is read and written by both sides.
+    notes = models.TextField(_("internal notes"), max_length=5000, blank=True)
+    shared_notes = models.TextField(
+        _("shared notes"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Seen and edited by the customer's own staff as well as ours."),
+    )
     search_text = models.CharField(max_length=1000, editable=False, db_index=True, default="")
 
     objects = CustomerQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    # The standard terms are derived from the typed ones, whose changes the history shows.
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "payment_terms_text"])
 
     class Meta:
         ordering = ["code"]
@@ -188,6 +201,8 @@ class Customer(SearchableMixin, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    get_payment_terms_display = rendered("payment_terms")
 
     search_fields = ("code", "name", "name_en")
 
@@ -238,7 +253,7 @@ class Outlet(SearchableMixin, VersionedModel):
     floor_area = models.PositiveIntegerField(
         _("floor area (m²)"), null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
     )
-    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    opened_on = BusinessDateField(_("opened on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     search_text = models.CharField(max_length=1000, editable=False, db_index=True, default="")
 
@@ -283,7 +298,7 @@ class Contact(SearchableMixin, VersionedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     mobile = models.CharField(_("mobile"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    birthday = BusinessDateField(_("birthday"), null=True, blank=True, first_year=1900)
     birthplace = models.CharField(_("birthplace"), max_length=100, blank=True)
     education = models.CharField(_("education"), max_length=100, blank=True)
     personality = models.CharField(_("personality"), max_length=200, blank=True)
@@ -306,4 +321,4 @@ class Contact(SearchableMixin, VersionedModel):
     def __str__(self) -> str:
         return self.name
 
-    search_fields = ("name", "name_en", "mobile")
+    search_fields = ("name", "name_en", "mobile", "phone")

@@ -8,8 +8,10 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from rapidfuzz import fuzz, process, utils
 
+from roots.core.selectors import HistoryEntry, history_entries
 from roots.customers.models import ChannelType, Contact, Customer, Outlet, Priority, Tier
 from roots.org.models import Branch, Role, User
+from roots.org.people import label_people
 
 # Words that every company name carries; they make unrelated names look alike.
 _COMMON_WORDS = ("有限责任公司", "股份有限公司", "有限公司", "集团", "公司", "商贸", "电器", "家电")
@@ -71,6 +73,24 @@ def customer_detail_queryset(*, user: User) -> QuerySet[Customer]:
 
 def customer_primary_contact(*, user: User, customer: Customer) -> Contact | None:
     return Contact.objects.visible_to(user).filter(customer=customer, is_primary=True).first()
+
+
+def customer_history(*, user: User, customer: Customer) -> list[HistoryEntry]:
+    """The customer's change history as `user` may read it: without the changes of the
+    fields hidden from the user's role (a customer user does not see our classification
+    and internal notes), and without the entries that changed only those."""
+    from roots.customers.policies import customer_hidden_fields
+
+    entries = history_entries(instance=customer)
+    hidden = customer_hidden_fields(user)
+    if not hidden:
+        return entries
+    shown: list[HistoryEntry] = []
+    for entry in entries:
+        changes = [c for c in entry["changes"] if c["field"] not in hidden]
+        if changes or entry["type"] != "changed":
+            shown.append({**entry, "changes": changes})
+    return shown
 
 
 def outlet_list(*, user: User, search: str | None = None) -> QuerySet[Outlet]:
@@ -235,7 +255,24 @@ def customer_filter_choices(*, user: User) -> CustomerFilterChoices:
         return CustomerFilterChoices(branches=[], account_managers=[])
     return CustomerFilterChoices(
         branches=branches,
-        account_managers=list(
-            managers.select_related(None).only("username", "full_name").order_by("username")
+        # Two people of the same name are told apart by their branch (label_people).
+        account_managers=label_people(
+            managers.select_related(None)
+            .select_related("branch")
+            .only("username", "full_name", "first_name", "last_name", "branch__name")
+            .order_by("username")
         ),
     )
+
+
+def reassign_candidates(*, user: User) -> QuerySet[User]:
+    """The account managers `user` may give customers to: a branch manager's branch's;
+    headquarters' every branch's (the customer's branch is checked per customer)."""
+    from roots.customers import policies
+
+    if not policies.can_reassign_customers(user):
+        return User.objects.none()
+    managers = User.objects.filter(role=Role.ACCOUNT_MANAGER, is_active=True)
+    if user.role != Role.HQ_ADMIN:
+        managers = managers.filter(branch=user.branch)
+    return managers.select_related("branch").order_by("branch__code", "username")

@@ -4,21 +4,23 @@ transaction; views and the API call these and never save models themselves."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from roots.core import i18n_text
+from roots.core.fields import check_allowed_fields
 from roots.core.services import (
     apply_and_validate,
-    check_forbidden_fields,
     lock_for_update,
     record_history_user,
     sequence_next,
 )
 from roots.customers import policies
 from roots.customers.models import Contact, Customer, Outlet
+from roots.customers.texts import payment_terms_parse
 from roots.org.models import Role
 
 if TYPE_CHECKING:
@@ -60,10 +62,12 @@ def customer_create(*, user: User, data: Mapping[str, Any]) -> Customer:
                 {"account_manager": [_("Account managers create customers of their own.")]}
             )
         values["account_manager"] = user
-    check_forbidden_fields(
+    check_allowed_fields(
+        user=user,
         instance=Customer(),
         data={k: v for k, v in values.items() if k not in ("branch", "account_manager")},
-        forbidden=policies.forbidden_customer_fields(user),
+        allow=policies.CUSTOMER_FIELDS,
+        fixed=policies.CUSTOMER_FIXED_FIELDS,
     )
     manager = values.get("account_manager")
     if manager is not None and values.get("branch") is not None:
@@ -71,7 +75,23 @@ def customer_create(*, user: User, data: Mapping[str, Any]) -> Customer:
     if not values.get("code"):
         values["code"] = _next_code(prefix="C", width=6, model=Customer)
     customer = Customer()
+    _read_payment_terms(instance=customer, values=values)
     return apply_and_validate(instance=customer, data=values, user=user)
+
+
+def _read_payment_terms(*, instance: Customer, values: dict[str, Any]) -> None:
+    """Recognise standard payment terms in what was typed (in any UI language) and keep
+    them as a message id with the days, so that each reader sees them in their language.
+    The same terms typed in another language (a form or a PUT sends back what it was
+    shown) are no change."""
+    if "payment_terms" not in values:
+        return
+    typed = str(values["payment_terms"] or "")
+    standard = i18n_text.as_stored(payment_terms_parse(typed))
+    if standard and standard == instance.payment_terms_text:
+        values["payment_terms"] = instance.payment_terms
+    elif typed != instance.payment_terms or standard != instance.payment_terms_text:
+        values["payment_terms_text"] = standard
 
 
 def _check_manager_fits(*, manager: User, branch: Any) -> None:
@@ -93,10 +113,15 @@ def customer_update(
     if not policies.can_edit_customer(user, customer):
         raise PermissionDenied(_("You may not change this customer."))
     locked = lock_for_update(instance=customer, expected_version=expected_version)
-    check_forbidden_fields(
-        instance=locked, data=data, forbidden=policies.forbidden_customer_fields(user)
-    )
     values = dict(data)
+    _read_payment_terms(instance=locked, values=values)
+    check_allowed_fields(
+        user=user,
+        instance=locked,
+        data={k: v for k, v in values.items() if k != "payment_terms_text"},
+        allow=policies.CUSTOMER_FIELDS,
+        fixed=policies.CUSTOMER_FIXED_FIELDS,
+    )
     if values.pop("code", locked.code) != locked.code:
         raise ValidationError({"code": [_("The code of a customer cannot change.")]})
     branch = values.get("branch", locked.branch)
@@ -104,6 +129,63 @@ def customer_update(
     if manager is not None and ("branch" in values or "account_manager" in values):
         _check_manager_fits(manager=manager, branch=branch)
     return apply_and_validate(instance=locked, data=values, user=user)
+
+
+@transaction.atomic
+def customer_reassign(
+    *,
+    user: User,
+    customer: Customer,
+    account_manager: User,
+    expected_version: int | None = None,
+) -> Customer:
+    """Give a customer to another account manager: headquarters any customer, a branch
+    manager the customers of their branch; the new account manager must be an active
+    account manager of the customer's branch. The change is written to the customer's
+    history with `user` as its author."""
+    if not policies.can_reassign(user, customer):
+        raise PermissionDenied(_("You may not reassign this customer."))
+    locked = lock_for_update(instance=customer, expected_version=expected_version)
+    if not account_manager.is_active:
+        raise ValidationError({"account_manager": [_("This user is no longer active.")]})
+    _check_manager_fits(manager=account_manager, branch=locked.branch)
+    return apply_and_validate(instance=locked, data={"account_manager": account_manager}, user=user)
+
+
+class ReassignResult(TypedDict):
+    """What a reassignment of several customers did: those it changed, and those it left
+    with the reason."""
+
+    changed: list[Customer]
+    skipped: list[tuple[Customer, str]]
+
+
+def customers_reassign(
+    *, user: User, customers: list[Customer], account_manager: User
+) -> ReassignResult:
+    """Reassign several customers to `account_manager`, each in its own transaction
+    (`customer_reassign`): one that may not be reassigned to them (another branch, ...)
+    is skipped with the reason; the others go through."""
+    if not policies.can_reassign_customers(user):
+        raise PermissionDenied(_("You may not reassign customers."))
+    if not customers:
+        raise ValidationError({"customers": [_("Select at least one customer.")]})
+    result: ReassignResult = {"changed": [], "skipped": []}
+    for customer in customers:
+        if customer.account_manager_id == account_manager.pk:
+            result["skipped"].append((customer, _("already with this account manager")))
+            continue
+        try:
+            changed = customer_reassign(
+                user=user, customer=customer, account_manager=account_manager
+            )
+        except ValidationError as exc:
+            result["skipped"].append((customer, " ".join(exc.messages)))
+        except PermissionDenied as exc:
+            result["skipped"].append((customer, str(exc)))
+        else:
+            result["changed"].append(changed)
+    return result
 
 
 def _check_customer_writable(*, user: User, customer: Customer) -> None:
@@ -119,6 +201,13 @@ def outlet_create(*, user: User, data: Mapping[str, Any]) -> Outlet:
     if customer is None:
         raise ValidationError({"customer": [_("This field is required.")]})
     _check_customer_writable(user=user, customer=customer)
+    check_allowed_fields(
+        user=user,
+        instance=Outlet(),
+        data=values,
+        allow=policies.OUTLET_FIELDS,
+        fixed=policies.OUTLET_FIXED_FIELDS,
+    )
     if not values.get("code"):
         values["code"] = _next_code(prefix="S", width=7, model=Outlet)
     return apply_and_validate(instance=Outlet(), data=values, user=user)
@@ -130,6 +219,13 @@ def outlet_update(
 ) -> Outlet:
     _check_customer_writable(user=user, customer=outlet.customer)
     locked = lock_for_update(instance=outlet, expected_version=expected_version)
+    check_allowed_fields(
+        user=user,
+        instance=locked,
+        data=data,
+        allow=policies.OUTLET_FIELDS,
+        fixed=policies.OUTLET_FIXED_FIELDS,
+    )
     values = dict(data)
     if "customer" in values and values["customer"].pk != locked.customer_id:
         raise ValidationError({"customer": [_("An outlet cannot move to another customer.")]})
@@ -145,6 +241,13 @@ def contact_create(*, user: User, data: Mapping[str, Any]) -> Contact:
     if customer is None:
         raise ValidationError({"customer": [_("This field is required.")]})
     _check_customer_writable(user=user, customer=customer)
+    check_allowed_fields(
+        user=user,
+        instance=Contact(),
+        data=values,
+        allow=policies.CONTACT_FIELDS,
+        fixed=policies.CONTACT_FIXED_FIELDS,
+    )
     contact = apply_and_validate(instance=Contact(), data=values, user=user)
     if contact.is_primary:
         _keep_one_primary(contact, user=user)
@@ -157,6 +260,13 @@ def contact_update(
 ) -> Contact:
     _check_customer_writable(user=user, customer=contact.customer)
     locked = lock_for_update(instance=contact, expected_version=expected_version)
+    check_allowed_fields(
+        user=user,
+        instance=locked,
+        data=data,
+        allow=policies.CONTACT_FIELDS,
+        fixed=policies.CONTACT_FIXED_FIELDS,
+    )
     values = dict(data)
     if "customer" in values and values["customer"].pk != locked.customer_id:
         raise ValidationError({"customer": [_("A contact cannot move to another customer.")]})

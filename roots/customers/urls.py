@@ -5,6 +5,7 @@ from roots.customers import views
 urlpatterns = [
     path("", views.customer_list, name="customer-list"),
     path("export/", views.customer_export, name="customer-export"),
+    path("reassign/", views.customer_reassign, name="customer-reassign"),
     path("new/", views.customer_create, name="customer-create"),
     path("similar/", views.customer_similar, name="customer-similar"),
     path("<str:code>/", views.customer_detail, name="customer-detail"),

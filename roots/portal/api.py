@@ -16,6 +16,7 @@ from roots.core.api import (
     ServiceWriteMixin,
     request_user,
 )
+from roots.core.fields import AllowListSerializerMixin
 from roots.customers.models import ChannelType
 from roots.portal import policies, services
 from roots.portal.filters import NewsFilter
@@ -42,7 +43,9 @@ class ChannelTypeListField(serializers.ListField):
             raise
 
 
-class NewsItemSerializer(serializers.ModelSerializer):
+class NewsItemSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.NEWS_FIELDS
+
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=20000)
     audience = ChannelTypeListField(

@@ -12,7 +12,7 @@ from django.conf import settings
 from simple_history.utils import bulk_create_with_history
 
 from roots.customers.models import ChannelType
-from roots.org.demo.common import AS_OF, DemoRandom
+from roots.org.demo.common import AS_OF, DemoRandom, not_after_now
 from roots.org.models import Role, User
 from roots.portal.models import NewsItem, NewsKind
 
@@ -92,7 +92,7 @@ def seed_news(*, scale: str, rng: DemoRandom) -> dict[str, int]:
                 body="\n\n".join(paragraphs),
                 kind=kind,
                 audience=sorted(str(a) for a in audience),
-                published_at=moment,
+                published_at=not_after_now(moment),  # news of today is out already
                 is_published="草稿" not in title,
                 author=author,
             )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from roots.core.dates import BusinessDateTimeField
 from roots.core.models import ScopedQuerySet, VersionedModel
 from roots.customers.models import ChannelType, Customer
 from roots.org.models import Role
@@ -67,7 +68,7 @@ class NewsItem(VersionedModel):
         _("text"), max_length=20000, help_text=_("Plain text; a blank line starts a paragraph.")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=NewsKind.choices, default="news")
-    published_at = models.DateTimeField(_("published at"), default=timezone.now, db_index=True)
+    published_at = BusinessDateTimeField(_("published at"), default=timezone.now, db_index=True)
     audience = models.JSONField(
         _("audience (channel types)"),
         default=list,

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from roots.core.fields import FieldAllowList
 from roots.org.models import Role
 
 if TYPE_CHECKING:
     from roots.org.models import User
+
+# What each role may write on a news item (`roots.core.fields`): headquarters all of it.
+NEWS_FIELDS: FieldAllowList = {
+    Role.HQ_ADMIN: frozenset({"title", "body", "kind", "published_at", "audience", "is_published"}),
+}
 
 
 def can_manage_news(user: User) -> bool:

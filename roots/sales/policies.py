@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from roots.core.fields import FieldAllowList
 from roots.org.models import Role
 
 if TYPE_CHECKING:
@@ -19,6 +20,51 @@ if TYPE_CHECKING:
 PIPELINE_ROLES = (Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER)
 # Who may own a lead, an opportunity or an activity.
 OWNER_ROLES = (Role.ACCOUNT_MANAGER, Role.BRANCH_MANAGER)
+
+# --- what each role may write on an edit (`roots.core.fields`): forms and API derive from it.
+# Everyone in the pipeline keeps the details; branch managers and headquarters hand records
+# to another owner; only headquarters move a lead to another branch. Stages and states
+# change by their steps (move, complete, cancel ...), never by an edit.
+LEAD_DETAILS = frozenset(
+    {
+        "company_name",
+        "contact_name",
+        "phone",
+        "email",
+        "channel_type",
+        "province",
+        "city",
+        "source",
+        "estimated_revenue",
+        "notes",
+    }
+)
+LEAD_FIELDS: FieldAllowList = {
+    Role.HQ_ADMIN: LEAD_DETAILS | {"owner", "branch"},
+    Role.BRANCH_MANAGER: LEAD_DETAILS | {"owner"},
+    Role.ACCOUNT_MANAGER: LEAD_DETAILS,
+}
+OPPORTUNITY_DETAILS = frozenset(
+    {"name", "expected_value", "probability", "close_date", "next_step", "notes"}
+)
+OPPORTUNITY_FIELDS: FieldAllowList = {
+    Role.HQ_ADMIN: OPPORTUNITY_DETAILS | {"owner"},
+    Role.BRANCH_MANAGER: OPPORTUNITY_DETAILS | {"owner"},
+    Role.ACCOUNT_MANAGER: OPPORTUNITY_DETAILS,
+}
+# What an opportunity is about and its stage: a change is bad input (400) for its editors.
+OPPORTUNITY_FIXED_FIELDS: FieldAllowList = dict.fromkeys(
+    PIPELINE_ROLES, frozenset({"customer", "lead", "stage"})
+)
+ACTIVITY_DETAILS = frozenset({"kind", "subject", "planned_at", "contact", "notes", "outcome"})
+ACTIVITY_FIELDS: FieldAllowList = {
+    Role.HQ_ADMIN: ACTIVITY_DETAILS | {"owner"},
+    Role.BRANCH_MANAGER: ACTIVITY_DETAILS | {"owner"},
+    Role.ACCOUNT_MANAGER: ACTIVITY_DETAILS,
+}
+ACTIVITY_FIXED_FIELDS: FieldAllowList = dict.fromkeys(
+    PIPELINE_ROLES, frozenset({"customer", "lead", "opportunity", "status"})
+)
 
 
 def works_pipeline(user: Any) -> bool:

@@ -111,10 +111,10 @@ def test_customer_list_query_count_does_not_grow(personas, django_assert_num_que
     assert len(response.context["page"].object_list) == 23
 
 
-def test_call_agent_sees_an_empty_customer_list(personas):
+def test_call_agent_is_turned_away_from_the_customer_list(personas):
+    # D36 (UX review 2026-12): like /orders/, a clear 403 rather than an empty list.
     response = client_for(personas.agent).get(reverse("customer-list"))
-    assert response.status_code == 200
-    assert response.context["page"].paginator.count == 0
+    assert response.status_code == 403
 
 
 # --- export ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from roots.customers.views.customers import (
     customer_edit,
     customer_export,
     customer_list,
+    customer_reassign,
     customer_similar,
 )
 from roots.customers.views.outlets import outlet_create, outlet_detail, outlet_edit
@@ -32,6 +33,7 @@ __all__ = [
     "customer_edit",
     "customer_export",
     "customer_list",
+    "customer_reassign",
     "customer_similar",
     "outlet_create",
     "outlet_detail",

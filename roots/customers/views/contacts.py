@@ -83,7 +83,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_create(request: HttpRequest, code: str) -> HttpResponse:
     user = request_user(request)
     customer = editable_customer(request, code)
-    form = ContactForm(request.POST or None)
+    form = ContactForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             contact = services.contact_create(
@@ -112,7 +112,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(selectors.contact_list(user=user), pk=pk)
     if not policies.can_edit_customer(user, contact.customer):
         raise PermissionDenied(_("You may not change this customer's records."))
-    form = ContactForm(request.POST or None, instance=contact)
+    form = ContactForm(request.POST or None, instance=contact, user=user)
     submission = submit_edit(
         request,
         form=form,

@@ -15,15 +15,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from roots.core.selectors import history_entries
+from roots.core.http import safe_next
+from roots.core.throttling import cost_throttled
 from roots.customers import policies, selectors, services
 from roots.customers.filters import CustomerFilter
 from roots.customers.forms import CustomerForm
@@ -34,6 +36,7 @@ from roots.customers.views.common import (
     submit_edit,
 )
 from roots.org.models import User
+from roots.org.people import label_people
 
 PAGE_SIZE = 25
 OUTLETS_ON_DETAIL = 100
@@ -73,10 +76,11 @@ CUSTOMER_SECTIONS: list[tuple[str, Any, list[str]]] = [
             "marketing_model",
             "price_system",
             "product_structure",
-            "notes",
         ],
     ),
     ("contact", gettext_lazy("Contact information"), ["address", "phone", "email", "website"]),
+    # The shared note is read by the customer's own staff; the internal one is ours only.
+    ("notes", gettext_lazy("Notes"), ["shared_notes", "notes"]),
 ]
 _TIER_RANK = Case(
     *[When(tier=t.value, then=Value(i)) for i, t in enumerate(Tier)], output_field=IntegerField()
@@ -120,20 +124,39 @@ def _filtered_customers(request: HttpRequest) -> tuple[QuerySet[Customer], Custo
     return filterset.qs.order_by(ordering, "code"), filterset, sort
 
 
+def _list_user(request: HttpRequest) -> User:
+    user = request_user(request)
+    if not policies.can_list_customers(user):
+        raise PermissionDenied(_("Channel customers are not part of your work."))
+    return user
+
+
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
-    """The customer list; an htmx request (live search, paging, sorting) gets the table only."""
-    user = request_user(request)
+    """The customer list; an htmx request (live search, paging, sorting) gets the table only.
+    Headquarters and branch managers select rows to give them to another account manager."""
+    user = _list_user(request)
     customers, filterset, sort = _filtered_customers(request)
     paginator = Paginator(customers, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    choices = selectors.customer_filter_choices(user=user)
+    # The account managers as the filter names them (with the branch where names repeat).
+    labels = {m.pk: getattr(m, "label", m.display_name) for m in choices.account_managers}
+    for customer in page.object_list:
+        if customer.account_manager_id is not None:
+            customer.manager_label = labels.get(customer.account_manager_id)  # type: ignore[attr-defined]
+    can_reassign = policies.can_reassign_customers(user)
     context = {
         "page": page,
         "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "filterset": filterset,
         "sort": sort,
         "q": request.GET.get("q", ""),
-        "choices": selectors.customer_filter_choices(user=user),
+        "choices": choices,
+        "can_reassign": can_reassign,
+        "reassign_to": (
+            label_people(selectors.reassign_candidates(user=user)) if can_reassign else []
+        ),
         "can_create": policies.can_create_customer(user),
         "filtered": any(
             request.GET.get(name)
@@ -155,8 +178,62 @@ def _label(field: str) -> str:
 
 
 @login_required
+@require_POST
+def customer_reassign(request: HttpRequest) -> HttpResponse:
+    """Give the selected customers (`customers`: codes) to another account manager
+    (`account_manager`: a username) of their branch. Every code must be a customer the user
+    sees (else 404, and nothing changes); each customer is then its own transaction, and a
+    message sums up what changed and what was skipped. Back to the list (`next`)."""
+    user = _list_user(request)
+    if not policies.can_reassign_customers(user):
+        raise PermissionDenied(_("Only headquarters and branch managers reassign customers."))
+    back = safe_next(request, reverse("customer-list"))
+    codes = {code[:12] for code in request.POST.getlist("customers") if code}
+    if any("\x00" in code for code in codes):
+        raise Http404
+    customers = list(selectors.customer_list(user=user).filter(code__in=codes).order_by("code"))
+    if len(customers) != len(codes):
+        raise Http404  # a customer out of the user's scope: nothing changes
+    username = (request.POST.get("account_manager") or "")[:150]
+    manager = (
+        selectors.reassign_candidates(user=user).filter(username=username).first()
+        if username and "\x00" not in username
+        else None
+    )
+    if manager is None or not customers:
+        messages.error(
+            request,
+            _("Choose an account manager of your branch.")
+            if customers
+            else _("Select at least one customer."),
+        )
+        response = customer_list(request)  # the list again, with the message: 400
+        response.status_code = 400
+        return response
+    result = services.customers_reassign(user=user, customers=customers, account_manager=manager)
+    if result["changed"]:
+        messages.success(
+            request,
+            _("%(count)s customers given to %(name)s.")
+            % {"count": len(result["changed"]), "name": manager.display_name},
+        )
+    if result["skipped"]:
+        messages.warning(
+            request,
+            _("%(count)s skipped: %(reasons)s")
+            % {
+                "count": len(result["skipped"]),
+                "reasons": "; ".join(f"{c.code} ({why})" for c, why in result["skipped"]),
+            },
+        )
+    return redirect(back)
+
+
+@login_required
+@cost_throttled
 def customer_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as an XLSX workbook (the same scope, search and filters)."""
+    _list_user(request)
     customers, _filterset, _sort = _filtered_customers(request)
     columns: list[tuple[str, Any, int]] = [
         (_label("code"), lambda c: c.code, 11),
@@ -323,7 +400,7 @@ def _contacts_tab(user: User, customer: Customer) -> dict[str, Any]:
 
 
 def _history_tab(user: User, customer: Customer) -> dict[str, Any]:
-    return {"history": history_entries(instance=customer)}
+    return {"history": selectors.customer_history(user=user, customer=customer)}
 
 
 # --- customer 360: the account tabs (orders, custom orders, balance, statements, complaints) --
@@ -504,7 +581,11 @@ def customer_detail(request: HttpRequest, code: str) -> HttpResponse:
     active = request.GET.get("tab", "profile")
     if active not in tab_keys:
         active = "profile"
-    context: dict[str, Any] = {"customer": customer, "active_tab": active}
+    context: dict[str, Any] = {
+        "customer": customer,
+        "active_tab": active,
+        "internal_shown": not policies.customer_hidden_fields(user),
+    }
     loader = CUSTOMER_TABS[active]
     if loader is not None:
         context.update(loader(user, customer))

@@ -67,7 +67,7 @@ def outlet_detail(request: HttpRequest, code: str) -> HttpResponse:
 def outlet_create(request: HttpRequest, code: str) -> HttpResponse:
     user = request_user(request)
     customer = editable_customer(request, code)
-    form = OutletForm(request.POST or None)
+    form = OutletForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             outlet = services.outlet_create(
@@ -96,7 +96,7 @@ def outlet_edit(request: HttpRequest, code: str) -> HttpResponse:
     outlet = get_object_or_404(selectors.outlet_list(user=user), code=code)
     if not policies.can_edit_customer(user, outlet.customer):
         raise PermissionDenied(_("You may not change this customer's records."))
-    form = OutletForm(request.POST or None, instance=outlet)
+    form = OutletForm(request.POST or None, instance=outlet, user=user)
     submission = submit_edit(
         request,
         form=form,
