@@ -19,13 +19,16 @@ from rest_framework.response import Response
 
 from roots.core.api import (
     IF_MATCH_PARAMETER,
+    BusinessDateField,
     ErrorSerializer,
+    RenderedTextField,
     RetrieveWithETagMixin,
     ScopedModelViewSet,
     ScopedSlugRelatedField,
     request_user,
     scope_user,
 )
+from roots.core.throttling import cost_throttled
 from roots.customers.models import Customer
 from roots.finance import policies, rendering, selectors, services
 from roots.finance.filters import (
@@ -175,7 +178,7 @@ class PaymentSerializer(serializers.ModelSerializer):
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    received_on = serializers.DateField(
+    received_on = BusinessDateField(
         required=False, help_text="Defaults to today; never in the future."
     )
     recorded_by = _username("recorded_by")
@@ -368,6 +371,8 @@ class ExpenseViewSet(
 
 
 class StatementLineSerializer(serializers.ModelSerializer):
+    description = RenderedTextField(read_only=True, help_text="In the reader's language.")
+
     class Meta:
         model = StatementLine
         fields = [
@@ -642,6 +647,7 @@ class StatementViewSet(RetrieveWithETagMixin, mixins.ListModelMixin, ScopedModel
         pagination_class=None,
         filter_backends=[],
     )
+    @cost_throttled
     def pdf(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         """The statement as an A4 PDF."""
         statement = self.get_object()
@@ -661,6 +667,7 @@ class StatementViewSet(RetrieveWithETagMixin, mixins.ListModelMixin, ScopedModel
         pagination_class=None,
         filter_backends=[],
     )
+    @cost_throttled
     def xlsx(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         """The statement's lines as an Excel workbook."""
         statement = self.get_object()

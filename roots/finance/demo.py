@@ -13,9 +13,11 @@ obey the formulas of docs/finance.md.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,8 +51,10 @@ from roots.finance.services import (
     payment_days,
     period_movements,
 )
+from roots.finance.tasks import render_statement_pdfs_task
 from roots.orders.models import Order, OrderLine, OrderStatus
-from roots.org.demo.common import AS_OF, DemoRandom
+from roots.org.demo.common import AS_OF, DemoRandom, happened, not_after_now
+from roots.org.demo.logins import showcase_customers
 from roots.org.models import Role, User
 
 BATCH = 1000
@@ -126,7 +130,13 @@ class _Writer:
         self.customers = {
             c.pk: c
             for c in Customer.objects.all_unscoped().only(
-                "pk", "code", "name", "payment_terms", "account_manager_id", "branch_id"
+                "pk",
+                "code",
+                "name",
+                "payment_terms",
+                "payment_terms_text",
+                "account_manager_id",
+                "branch_id",
             )
         }
         self.portal_user: dict[int, int] = {}
@@ -136,9 +146,18 @@ class _Writer:
             .values_list("pk", "customer_id")
         ):
             self.portal_user.setdefault(customer_id, pk)
+        # The customers of the README's logins: their latest statement waits to be reconciled
+        # and the one before has a dispute their account manager has still to answer.
+        self.showcase = showcase_customers()
+        for customer_id, pk in self.showcase.items():
+            self.portal_user[customer_id] = pk
+
+    def moment(self, day: date, hour: int = 10) -> datetime:
+        return datetime.combine(day, time(hour, self.rng.between(0, 59)), tzinfo=self.tz)
 
     def at(self, day: date, hour: int = 10) -> datetime:
-        return datetime.combine(day, time(hour, self.rng.between(0, 59)), tzinfo=self.tz)
+        """A moment of `day` that has happened (never after the moment of seeding)."""
+        return not_after_now(self.moment(day, hour))
 
     # -- invoices ------------------------------------------------------------------------
     def invoices(self) -> dict[int, list[Invoice]]:
@@ -378,6 +397,7 @@ class _Writer:
         number = 0
         for position, (year, month) in enumerate(months):
             latest = position == len(months) - 1
+            showcase_plan = {0: "none", 1: "open"}.get(len(months) - 1 - position)
             start, end = month_bounds(year, month)
             openings = opening_balances(before=start, customer_ids=None)
             movements = period_movements(start=start, end=end, customer_ids=None)
@@ -404,7 +424,7 @@ class _Writer:
                         movements=movements.get(cid, []),
                     )
                 )
-                self._life(st, end, latest)
+                self._life(st, end, latest, showcase_plan)
                 statements.append(st)
             _save(Statement, statements)
             all_lines = []
@@ -417,11 +437,15 @@ class _Writer:
             self.counts["statement_lines"] += len(all_lines)
             self._disputes(statements, lines_of, latest)
 
-    def _life(self, st: Statement, end: date, latest: bool) -> None:
+    def _life(
+        self, st: Statement, end: date, latest: bool, showcase_plan: str | None = None
+    ) -> None:
         """Issued a few days after the month; most confirmed; some disputed (decided in
-        `_disputes`)."""
+        `_disputes`). A confirmation that would come after the moment of seeding has not
+        happened: the statement waits. A showcase customer's statement follows
+        `showcase_plan`."""
         rng = self.rng
-        issued = end + timedelta(days=rng.between(2, 4))
+        issued = min(AS_OF, end + timedelta(days=rng.between(2, 4)))
         manager = self.customers[st.customer_id].account_manager_id
         st.generated_at = self.at(end + timedelta(days=1), 2)
         st.status = StatementStatus.ISSUED
@@ -432,18 +456,26 @@ class _Writer:
             # Nobody at the customer uses the portal: older statements came back signed on
             # paper (confirmed, by no portal user); the latest waits.
             if not latest and rng.chance(0.8):
-                st.status = StatementStatus.CONFIRMED
-                st.confirmed_at = self.at(min(AS_OF, issued + timedelta(days=rng.between(5, 20))))
+                signed = self.moment(min(AS_OF, issued + timedelta(days=rng.between(5, 20))))
+                if happened(signed):
+                    st.status = StatementStatus.CONFIRMED
+                    st.confirmed_at = signed
             return
         plan = rng.weighted(
             ("confirm", "answered", "open", "none"),
             (60, 15, 10, 15) if latest else (85, 10, 0, 5),
         )
+        if showcase_plan and st.customer_id in self.showcase:
+            plan = showcase_plan
         st._demo_plan = plan  # type: ignore[attr-defined]
         if plan == "confirm":
             day = min(AS_OF, issued + timedelta(days=rng.between(1, 12)))
+            confirmed = self.moment(day, 16)
+            if not happened(confirmed):  # later today: not confirmed yet
+                st._demo_plan = "none"  # type: ignore[attr-defined]
+                return
             st.status = StatementStatus.CONFIRMED
-            st.confirmed_at = self.at(day, 16)
+            st.confirmed_at = confirmed
             st.confirmed_by_id = user
 
     def _disputes(
@@ -462,6 +494,8 @@ class _Writer:
             manager = self.customers[st.customer_id].account_manager_id
             assert st.issued_at is not None
             opened = st.issued_at + timedelta(days=rng.between(1, 5), hours=rng.between(1, 6))
+            if not happened(opened):  # the customer has not disputed it yet
+                continue
             picked = rng.sample(lines, min(len(lines), rng.between(1, 2)))
             comment = rng.choice(DISPUTE_COMMENTS[picked[0].kind])
             d = Dispute(
@@ -472,15 +506,16 @@ class _Writer:
                 status=DisputeStatus.OPEN,
             )
             d._demo_thread = [(user, comment, opened)]  # type: ignore[attr-defined]
-            if plan == "answered":
-                answered = opened + timedelta(days=rng.between(1, 3))
+            answered = opened + timedelta(days=rng.between(1, 3)) if plan == "answered" else None
+            if answered is not None and happened(answered):
                 d.answer = rng.choice(DISPUTE_ANSWERS)
                 d.answered_by_id = manager
                 d.answered_at = answered
                 d.status = DisputeStatus.ANSWERED
                 d._demo_thread.append((manager, d.answer, answered))  # type: ignore[attr-defined]
-                if not latest:  # older months: settled and confirmed
-                    closed = answered + timedelta(days=rng.between(1, 4))
+                closed = None if latest else answered + timedelta(days=rng.between(1, 4))
+                if closed is not None and happened(closed + timedelta(hours=2)):
+                    # older months: settled and confirmed
                     d.status = DisputeStatus.CLOSED
                     d.closed_by_id = user
                     d.closed_at = closed
@@ -554,4 +589,21 @@ def seed_finance(*, scale: str, rng: DemoRandom) -> dict[str, int]:
         writer.counts["expenses"] = sum(len(es) for es in expenses.values())
         writer.counts["allocations"] = len(allocations)
         writer.statements()
+        writer.counts["statement_pdfs_queued"] = _queue_pdfs(writer.showcase)
     return {f"finance_{k}": v for k, v in writer.counts.items()}
+
+
+def _queue_pdfs(customer_ids: Iterable[int]) -> int:
+    """Have the PDFs of the README customers' statements rendered ahead of their first
+    download, as issuing a statement does: by the task worker that `make run` starts beside
+    the server, once the demo is committed. Answers how many statements were queued."""
+    ids = list(
+        Statement.objects.all_unscoped()
+        .filter(customer_id__in=list(customer_ids))
+        .exclude(status=StatementStatus.DRAFT)
+        .order_by("-year", "-month", "pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        transaction.on_commit(partial(render_statement_pdfs_task.enqueue, pk), robust=True)
+    return len(ids)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roots.core.dates import BusinessDateFilter
 from roots.customers.filters import SearchFilterMixin
 from roots.finance.models import (
     OVERDUE,
@@ -38,12 +39,10 @@ class InvoiceFilter(SearchFilterMixin):
         choices=INVOICE_STATUS_CHOICES, method="filter_status", label=_("Status")
     )
     customer = _customer()
-    date_from = django_filters.DateFilter(
+    date_from = BusinessDateFilter(
         field_name="issue_date", lookup_expr="gte", label=_("Issued from")
     )
-    date_to = django_filters.DateFilter(
-        field_name="issue_date", lookup_expr="lte", label=_("Issued to")
-    )
+    date_to = BusinessDateFilter(field_name="issue_date", lookup_expr="lte", label=_("Issued to"))
 
     class Meta:
         model = Invoice
@@ -62,10 +61,10 @@ class InvoiceFilter(SearchFilterMixin):
 class PaymentFilter(SearchFilterMixin):
     customer = _customer()
     method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, label=_("Method"))
-    date_from = django_filters.DateFilter(
+    date_from = BusinessDateFilter(
         field_name="received_on", lookup_expr="gte", label=_("Received from")
     )
-    date_to = django_filters.DateFilter(
+    date_to = BusinessDateFilter(
         field_name="received_on", lookup_expr="lte", label=_("Received to")
     )
 

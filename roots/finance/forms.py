@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roots.core.dates import BusinessDateFormField
 from roots.customers.forms import ServiceErrorsMixin
 from roots.customers.models import Customer
 from roots.customers.selectors import customer_list
@@ -72,7 +73,7 @@ class CustomerFieldMixin(ServiceErrorsMixin, forms.Form):
 
 
 class PaymentForm(CustomerFieldMixin):
-    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    received_on = BusinessDateFormField(label=_("Received on"), widget=DATE)
     amount = _amount_field(_("Amount (CNY)"))
     method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices)
     reference = forms.CharField(
@@ -97,8 +98,8 @@ class ExpenseForm(CustomerFieldMixin):
         max_length=200,
         help_text=_("What was done: a promotion, an in-store display, an advertisement …"),
     )
-    period_start = forms.DateField(label=_("Period from"), widget=DATE)
-    period_end = forms.DateField(label=_("Period to"), widget=DATE)
+    period_start = BusinessDateFormField(label=_("Period from"), widget=DATE)
+    period_end = BusinessDateFormField(label=_("Period to"), widget=DATE)
     amount = _amount_field(_("Amount (CNY)"))
     evidence = forms.CharField(
         label=_("Evidence"),

@@ -23,6 +23,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from roots.core.dates import BusinessDateField, BusinessDateTimeField
+from roots.core.i18n_text import GeneratedTextField, rendered
 from roots.core.models import SearchableMixin, TimeStampedModel, VersionedModel
 from roots.customers.models import CustomerScopedQuerySet
 
@@ -80,8 +82,8 @@ class Invoice(SearchableMixin, VersionedModel):
         null=True,
         blank=True,
     )
-    issue_date = models.DateField(_("issue date"), db_index=True)
-    due_date = models.DateField(_("due date"), db_index=True)
+    issue_date = BusinessDateField(_("issue date"), db_index=True)
+    due_date = BusinessDateField(_("due date"), db_index=True)
     amount = models.DecimalField(_("amount (CNY)"), **MONEY)
     paid_amount = models.DecimalField(_("paid (CNY)"), default=ZERO, **MONEY)
     status = models.CharField(
@@ -91,7 +93,7 @@ class Invoice(SearchableMixin, VersionedModel):
         default=InvoiceStatus.OPEN,
         db_index=True,
     )
-    paid_at = models.DateField(_("paid on"), null=True, blank=True)
+    paid_at = BusinessDateField(_("paid on"), null=True, blank=True)
     search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
     objects = InvoiceQuerySet.as_manager()
@@ -185,7 +187,7 @@ class Payment(SearchableMixin, VersionedModel):
         on_delete=models.PROTECT,
         related_name="payments",
     )
-    received_on = models.DateField(_("received on"), db_index=True)
+    received_on = BusinessDateField(_("received on"), db_index=True)
     amount = models.DecimalField(
         _("amount (CNY)"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)],
@@ -280,8 +282,8 @@ class Expense(SearchableMixin, VersionedModel):
         db_index=True,
     )
     activity = models.CharField(_("activity"), max_length=200)
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
+    period_start = BusinessDateField(_("period from"))
+    period_end = BusinessDateField(_("period to"))
     amount = models.DecimalField(
         _("amount (CNY)"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)],
@@ -296,7 +298,7 @@ class Expense(SearchableMixin, VersionedModel):
         null=True,
         blank=True,
     )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_at = BusinessDateTimeField(_("submitted at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         "org.User",
         verbose_name=_("decided by"),
@@ -305,9 +307,9 @@ class Expense(SearchableMixin, VersionedModel):
         null=True,
         blank=True,
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = BusinessDateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
-    credit_date = models.DateField(_("credited on"), null=True, blank=True, db_index=True)
+    credit_date = BusinessDateField(_("credited on"), null=True, blank=True, db_index=True)
     unapplied_amount = models.DecimalField(_("unapplied (CNY)"), default=ZERO, **MONEY)
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
@@ -432,8 +434,8 @@ class Statement(SearchableMixin, VersionedModel):
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
+    period_start = BusinessDateField(_("period from"))
+    period_end = BusinessDateField(_("period to"))
     opening_balance = models.DecimalField(_("opening balance (CNY)"), **MONEY)
     total_debit = models.DecimalField(_("debits (CNY)"), default=ZERO, **MONEY)
     total_credit = models.DecimalField(_("credits (CNY)"), default=ZERO, **MONEY)
@@ -445,8 +447,8 @@ class Statement(SearchableMixin, VersionedModel):
         default=StatementStatus.DRAFT,
         db_index=True,
     )
-    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    generated_at = BusinessDateTimeField(_("generated at"), null=True, blank=True)
+    issued_at = BusinessDateTimeField(_("issued at"), null=True, blank=True)
     issued_by = models.ForeignKey(
         "org.User",
         verbose_name=_("issued by"),
@@ -455,7 +457,7 @@ class Statement(SearchableMixin, VersionedModel):
         null=True,
         blank=True,
     )
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_at = BusinessDateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         "org.User",
         verbose_name=_("confirmed by"),
@@ -464,7 +466,7 @@ class Statement(SearchableMixin, VersionedModel):
         null=True,
         blank=True,
     )
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_at = BusinessDateTimeField(_("resolved at"), null=True, blank=True)
     search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
     objects = StatementQuerySet.as_manager()
@@ -511,10 +513,13 @@ class StatementLine(models.Model):
         Statement, verbose_name=_("statement"), on_delete=models.CASCADE, related_name="lines"
     )
     line_no = models.PositiveSmallIntegerField(_("line"))
-    date = models.DateField(_("date"))
+    date = BusinessDateField(_("date"))
     kind = models.CharField(_("kind"), max_length=10, choices=LineKind.choices)
     reference = models.CharField(_("reference"), max_length=30)
+    # The description as written when the statement was made, and the message id with
+    # parameters that renders it in the reader's language (`roots.finance.texts`).
     description = models.CharField(_("description"), max_length=300, blank=True)
+    description_text = GeneratedTextField(_("generated description"))
     debit = models.DecimalField(_("debit (CNY)"), default=ZERO, **MONEY)
     credit = models.DecimalField(_("credit (CNY)"), default=ZERO, **MONEY)
     balance = models.DecimalField(_("balance (CNY)"), **MONEY)
@@ -531,6 +536,8 @@ class StatementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.statement_id}/{self.line_no} {self.reference}"
+
+    get_description_display = rendered("description")
 
 
 class DisputeStatus(models.TextChoices):
@@ -588,7 +595,7 @@ class Dispute(SearchableMixin, VersionedModel):
         null=True,
         blank=True,
     )
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = BusinessDateTimeField(_("answered at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         "org.User",
         verbose_name=_("closed by"),
@@ -597,7 +604,7 @@ class Dispute(SearchableMixin, VersionedModel):
         null=True,
         blank=True,
     )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = BusinessDateTimeField(_("closed at"), null=True, blank=True)
     search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
     objects = DisputeQuerySet.as_manager()

@@ -15,7 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from roots.core.api import ContentNegotiation, ErrorSerializer, RootsAutoSchema, request_user
+from roots.core.api import (
+    BusinessDateField,
+    ContentNegotiation,
+    ErrorSerializer,
+    RootsAutoSchema,
+    request_user,
+)
 from roots.kpis import selectors
 from roots.kpis.selectors import KPI_NAMES, KpiValues, Period, Report, Row, TrendPoint
 
@@ -29,8 +35,8 @@ API_NAMES = ("turnover_days", "profit_margin", "problem_resolution", "sales_shar
 class KpiPeriodSerializer(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         return {
-            "from": serializers.DateField(source="start", help_text="First day (included)."),
-            "to": serializers.DateField(source="end", help_text="Last day (included)."),
+            "from": BusinessDateField(source="start", help_text="First day (included)."),
+            "to": BusinessDateField(source="end", help_text="Last day (included)."),
         }
 
 
@@ -92,8 +98,8 @@ class KpiTotalsSerializer(serializers.Serializer):
 
 
 class KpiTrendPointSerializer(serializers.Serializer):
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = BusinessDateField()
+    period_end = BusinessDateField()
     turnover_days = serializers.FloatField(allow_null=True)
     profit_margin = serializers.FloatField(allow_null=True)
     problem_resolution = serializers.FloatField(allow_null=True)
@@ -201,8 +207,8 @@ PERIOD_PARAMETERS = [
 class KpiPeriodQuerySerializer(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         return {
-            "from": serializers.DateField(required=False),
-            "to": serializers.DateField(required=False),
+            "from": BusinessDateField(required=False),
+            "to": BusinessDateField(required=False),
         }
 
 

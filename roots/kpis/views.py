@@ -20,7 +20,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from roots.core.dates import BusinessDateFormField
 from roots.core.templatetags.roots_ui import grouped
+from roots.core.throttling import cost_throttled
 from roots.customers.models import Customer
 from roots.kpis import export, selectors
 from roots.kpis.selectors import KpiValues, Period, Report, Row
@@ -174,10 +176,10 @@ class PeriodForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         widget = {"type": "date", "class": "form-control"}
-        self.fields["from"] = forms.DateField(
+        self.fields["from"] = BusinessDateFormField(
             label=gettext_lazy("From"), required=False, widget=forms.DateInput(widget)
         )
-        self.fields["to"] = forms.DateField(
+        self.fields["to"] = BusinessDateFormField(
             label=gettext_lazy("To"), required=False, widget=forms.DateInput(widget)
         )
         self.period: Period | None = None
@@ -521,6 +523,7 @@ def kpi_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cost_throttled
 def kpi_home_export(request: HttpRequest) -> HttpResponse:
     return _home(request, exporting=True)
 
@@ -533,6 +536,7 @@ def kpi_customer(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@cost_throttled
 def kpi_customer_export(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     customer = selectors.kpi_customer(user=user, code=code)
@@ -547,6 +551,7 @@ def kpi_account_manager(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
+@cost_throttled
 def kpi_account_manager_export(request: HttpRequest, username: str) -> HttpResponse:
     user = _user(request)
     manager = selectors.kpi_account_manager(user=user, username=username)
@@ -561,6 +566,7 @@ def kpi_branch(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@cost_throttled
 def kpi_branch_export(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     branch = selectors.kpi_branch(user=user, code=code)

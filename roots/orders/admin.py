@@ -34,7 +34,7 @@ class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
     fk_name = "order"
     fields = readonly_fields = (
-        "created_at", "kind", "from_status", "to_status", "actor", "message",
+        "created_at", "kind", "from_status", "to_status", "actor", "get_message_display",
     )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from roots.catalog.models import Sku
 from roots.core.api import (
+    BusinessDateField,
     RetrieveWithETagMixin,
     ScopedModelViewSet,
     ScopedSlugRelatedField,
@@ -155,7 +156,7 @@ class OrderCreateSerializer(serializers.Serializer):
         many=True, allow_empty=False, max_length=services.MAX_LINES
     )
     customer_reference = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    requested_date = serializers.DateField(required=False, allow_null=True)
+    requested_date = BusinessDateField(required=False, allow_null=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
@@ -179,6 +180,11 @@ class NoteSerializer(serializers.Serializer):
 class OrderEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(
         source="actor.display_name", read_only=True, default=None, allow_null=True
+    )
+    message = serializers.CharField(
+        source="get_message_display",
+        read_only=True,
+        help_text="What happened, in the reader's language, then any note as written.",
     )
 
     class Meta:

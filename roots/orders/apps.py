@@ -6,3 +6,7 @@ class OrdersConfig(AppConfig):
     name = "roots.orders"
     label = "orders"
     verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        # Registers this app's kinds of record with the top bar's search.
+        from roots.orders import searchers  # noqa: F401

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from roots.catalog.models import Category, ProductModel
 from roots.core.api import (
     IF_MATCH_PARAMETER,
+    BusinessDateField,
     ErrorSerializer,
     RetrieveWithETagMixin,
     ScopedModelViewSet,
@@ -124,7 +125,7 @@ class CustomOrderSerializer(serializers.ModelSerializer):
         required=False,
     )
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-    wanted_date = serializers.DateField(required=False, allow_null=True)
+    wanted_date = BusinessDateField(required=False, allow_null=True)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     requested_by = serializers.CharField(
         source="requested_by.username", read_only=True, default=None
@@ -224,7 +225,7 @@ class QuoteSerializer(serializers.Serializer):
         allow_null=True,
         help_text="A custom-capable model of the requested category to build on.",
     )
-    quote_valid_until = serializers.DateField(
+    quote_valid_until = BusinessDateField(
         required=False, allow_null=True, help_text="Default: 14 days from today."
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
@@ -241,6 +242,11 @@ class EmptySerializer(serializers.Serializer):
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.display_name", read_only=True, default=None)
     kind = serializers.ChoiceField(choices=EventKind.choices, read_only=True)
+    message = serializers.CharField(
+        source="get_message_display",
+        read_only=True,
+        help_text="What happened, in the reader's language, then any note as written.",
+    )
 
     class Meta:
         model = OrderEvent
@@ -257,8 +263,8 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class DemandQuerySerializer(serializers.Serializer):
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = BusinessDateField(required=False)
+    date_to = BusinessDateField(required=False)
     category = serializers.RegexField(r"^[A-Za-z0-9-]{1,20}$", max_length=20, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -308,8 +314,8 @@ class _ConversionSerializer(serializers.Serializer):
 
 
 class DemandSerializer(serializers.Serializer):
-    date_from = serializers.DateField(allow_null=True)
-    date_to = serializers.DateField(allow_null=True)
+    date_from = BusinessDateField(allow_null=True)
+    date_to = BusinessDateField(allow_null=True)
     category = serializers.CharField(allow_null=True)
     requests = serializers.IntegerField()
     units = serializers.IntegerField()

@@ -23,13 +23,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from roots.catalog.models import Category, ProductModel
+from roots.core import i18n_text
 from roots.core.models import Sequence
 from roots.core.search import build_search_text
 from roots.customers.models import ChannelType, Customer, Outlet
+from roots.orders import texts
 from roots.orders.custom_services import QUOTE_VALID_DAYS, CustomFeature
 from roots.orders.models import (
     PRODUCTION_RISK_DAYS,
@@ -39,7 +40,8 @@ from roots.orders.models import (
     EventKind,
     OrderEvent,
 )
-from roots.org.demo.common import DemoRandom
+from roots.org.demo.common import DemoRandom, seeding_moment
+from roots.org.demo.logins import showcase_customers
 from roots.org.models import Role, User
 
 BATCH = 1000
@@ -242,7 +244,7 @@ def seed_custom_orders(*, scale: str, rng: DemoRandom) -> dict[str, int]:
         custom_models.setdefault(category_id, []).append(pk)
     codes = [code for code in categories if code in NEEDS] or list(categories)
     code_weights = [NEEDS.get(code, DEFAULT_NEED).weight for code in codes]
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    now = seeding_moment()  # the hour of seeding, the same for every generator of the run
 
     drafts: list[_Draft] = []
     for _n in range(COUNTS.get(scale, COUNTS["small"])):
@@ -275,6 +277,38 @@ def seed_custom_orders(*, scale: str, rng: DemoRandom) -> dict[str, int]:
             models=custom_models.get(category.pk, []),
         )
         drafts.append(draft)
+
+    # The README's customer logins each find a quote waiting for their answer: a request of
+    # the last few days, walked through its life until it stays quoted (deterministic draws).
+    for customer_id, user_id in showcase_customers().items():
+        waiting = any(
+            d.custom_order.customer_id == customer_id and d.custom_order.status == S.QUOTED
+            for d in drafts
+        )
+        for _attempt in range(0 if waiting or customer_id not in outlets_of else 200):
+            outlet_id, region = rng.choice(outlets_of[customer_id])
+            code = rng.weighted(codes, code_weights)
+            draft = _need(
+                rng,
+                code=code,
+                category=categories[code],
+                customer_id=customer_id,
+                outlet_id=outlet_id,
+                region=region,
+                requester_id=user_id,
+                created=now - timedelta(hours=rng.between(30, 96)),
+            )
+            _life(
+                rng,
+                draft,
+                now=now,
+                account_manager_id=customers[customer_id].account_manager_id,
+                product_managers=product_managers,
+                models=custom_models.get(categories[code].pk, []),
+            )
+            if draft.custom_order.status == S.QUOTED:
+                drafts.append(draft)
+                break
 
     drafts.sort(key=lambda d: (d.custom_order.created_at, d.custom_order.outlet_id))
     for number, draft in enumerate(drafts, start=1):
@@ -351,13 +385,13 @@ def _need(
         created_at=created,
         updated_at=created,
     )
-    parts = [f"{quantity:,} × “{title}”"]
+    parts = [texts.REQUEST_QUANTITY(quantity=quantity, title=title)]
     if target is not None:
-        parts.append(f"目标单价 ¥{target:,.2f}")
+        parts.append(texts.REQUEST_TARGET(price=i18n_text.money(target)))
     if co.wanted_date is not None:
-        parts.append(f"期望 {co.wanted_date:%Y-%m-%d} 前到货")
+        parts.append(texts.REQUEST_WANTED(date=i18n_text.day(co.wanted_date)))
     draft = _Draft(co)
-    _event(draft, created, requester_id, S.REQUESTED, "", "，".join(parts))
+    _event(draft, created, requester_id, S.REQUESTED, "", text=i18n_text.join(parts))
     return draft
 
 
@@ -369,9 +403,11 @@ def _event(
     from_status: str,
     message: str = "",
     *,
+    text: i18n_text.Text | None = None,
     kind: str = EventKind.STATUS,
     visible: bool = True,
 ) -> None:
+    said = i18n_text.join([text, message], sep="line") if text and message else text
     draft.events.append(
         OrderEvent(
             customer_id=draft.custom_order.customer_id,
@@ -379,7 +415,8 @@ def _event(
             from_status=from_status,
             to_status=to_status,
             actor_id=actor_id,
-            message=message,
+            message=str(said) if said else message,
+            message_text=i18n_text.as_stored(said),
             visible_to_customer=visible,
             created_at=when,
             updated_at=when,
@@ -427,8 +464,18 @@ def _life(
         pm,
         S.QUOTED,
         S.REQUESTED,
-        f"单价 ¥{co.quoted_price:,.2f} × {co.quantity:,} = ¥{total:,.2f}，交期 "
-        f"{co.quoted_lead_days} 天，有效期至 {co.quote_valid_until:%Y-%m-%d}",
+        co.quote_note,
+        text=i18n_text.join(
+            [
+                texts.QUOTE_PRICE(
+                    price=i18n_text.money(co.quoted_price),
+                    quantity=co.quantity,
+                    total=i18n_text.money(total),
+                ),
+                texts.QUOTE_LEAD(days=co.quoted_lead_days),
+                texts.QUOTE_VALID(date=i18n_text.day(co.quote_valid_until)),
+            ]
+        ),
     )
     decision = when + timedelta(hours=rng.between(6, 16 * 24))
     outcome = rng.weighted(("accept", "reject", "silent", "cancel"), (0.62, 0.18, 0.15, 0.05))
@@ -443,7 +490,7 @@ def _life(
                 None,
                 S.EXPIRED,
                 S.QUOTED,
-                f"报价有效期至 {co.quote_valid_until:%Y-%m-%d}",
+                text=texts.EXPIRED(date=i18n_text.day(co.quote_valid_until)),
             )
         return
     if decision > now:
@@ -464,7 +511,9 @@ def _life(
         accepter,
         S.ACCEPTED,
         S.QUOTED,
-        f"总额 ¥{total:,.2f}，须在 {_local(co.production_due)} 前开始生产",
+        text=texts.ACCEPTED_TOTAL(
+            total=i18n_text.money(total), due=i18n_text.moment(co.production_due)
+        ),
     )
     # Most start in time; some run late.
     late = rng.chance(0.15)
@@ -482,7 +531,10 @@ def _life(
                 None,
                 "",
                 "",
-                f"生产风险：须在 {_local(co.production_due)} 前开始生产",
+                text=texts.AT_RISK(
+                    left=i18n_text.duration(co.production_due - alert_at),
+                    due=i18n_text.moment(co.production_due),
+                ),
                 kind=EventKind.ALERT,
                 visible=False,
             )
@@ -499,11 +551,10 @@ def _life(
         return
     co.status = S.IN_PRODUCTION
     co.production_started_at = start
-    message = ""
+    late_text = None
     if start > co.production_due:
-        hours = int((start - co.production_due).total_seconds() // 3600)
-        message = f"超过7天期限 {hours // 24} 天 {hours % 24} 小时开始生产"
-    _event(draft, start, pm, S.IN_PRODUCTION, S.ACCEPTED, message)
+        late_text = texts.STARTED_LATE(late=i18n_text.duration(start - co.production_due))
+    _event(draft, start, pm, S.IN_PRODUCTION, S.ACCEPTED, text=late_text)
     done = start + timedelta(days=max(3, (co.quoted_lead_days or 20) - rng.between(3, 8)))
     if done > now:
         return
@@ -512,17 +563,20 @@ def _life(
     _event(draft, done, pm, S.PRODUCED, S.IN_PRODUCTION, "")
 
 
-def _local(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
-
-
 def _close(
-    draft: _Draft, when: datetime, actor_id: int | None, status: str, previous: str, reason: str
+    draft: _Draft,
+    when: datetime,
+    actor_id: int | None,
+    status: str,
+    previous: str,
+    reason: str = "",
+    *,
+    text: i18n_text.Text | None = None,
 ) -> None:
     co = draft.custom_order
     co.status = status
     co.closed_reason = "" if status == S.EXPIRED else reason
-    _event(draft, when, actor_id, status, previous, reason)
+    _event(draft, when, actor_id, status, previous, reason, text=text)
 
 
 __all__ = ["COUNTS", "seed_custom_orders"]

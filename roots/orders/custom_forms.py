@@ -12,7 +12,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roots.catalog.forms import CategoryChoiceField
 from roots.catalog.models import Category, ProductModel
+from roots.core.dates import BusinessDateFormField
 from roots.customers.forms import ServiceErrorsMixin
 from roots.customers.models import Customer, Outlet
 from roots.orders.custom_services import (
@@ -24,7 +26,11 @@ from roots.orders.custom_services import (
     CustomFeature,
 )
 
-_DATE = {"type": "date"}
+
+def _date_input() -> forms.DateInput:
+    """A browser date picker; its value must be ISO (YYYY-MM-DD) whatever the language,
+    or the browser shows it empty."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class CodeChoiceField(forms.ModelChoiceField):
@@ -45,7 +51,7 @@ class CustomOrderRequestForm(ServiceErrorsMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 200 L energy-saving fridge")}),
     )
-    category = CodeChoiceField(
+    category = CategoryChoiceField(
         label=_("Category"), queryset=Category.objects.none(), to_field_name="code"
     )
     capacity_min = forms.DecimalField(
@@ -74,9 +80,7 @@ class CustomOrderRequestForm(ServiceErrorsMixin, forms.Form):
         required=False,
     )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
-    wanted_date = forms.DateField(
-        label=_("Wanted by"), required=False, widget=forms.DateInput(attrs=_DATE)
-    )
+    wanted_date = BusinessDateFormField(label=_("Wanted by"), required=False, widget=_date_input())
     features = forms.MultipleChoiceField(
         label=_("Features"),
         choices=CustomFeature.choices,
@@ -104,6 +108,18 @@ class CustomOrderRequestForm(ServiceErrorsMixin, forms.Form):
         if len(outlets) == 1:
             self.fields["outlet"].initial = outlets[0].code
 
+    def clean(self) -> dict[str, Any]:
+        """The cross-field rules of the service, checked here too so that one submit reports
+        every problem at once (they run even when other fields failed)."""
+        data = super().clean() or {}
+        low, high = data.get("capacity_min"), data.get("capacity_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("capacity_max", _("The upper capacity must not be below the lower one."))
+        wanted = data.get("wanted_date")
+        if wanted is not None and wanted < timezone.localdate():
+            self.add_error("wanted_date", _("The wanted date cannot be in the past."))
+        return data
+
 
 class QuoteForm(ServiceErrorsMixin, forms.Form):
     """The product manager's quote."""
@@ -125,8 +141,8 @@ class QuoteForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("Custom-capable models of the requested category."),
     )
-    quote_valid_until = forms.DateField(
-        label=_("Valid until"), required=False, widget=forms.DateInput(attrs=_DATE)
+    quote_valid_until = BusinessDateFormField(
+        label=_("Valid until"), required=False, widget=_date_input()
     )
     note = forms.CharField(
         label=_("Note to the customer"),
@@ -146,6 +162,16 @@ class QuoteForm(ServiceErrorsMixin, forms.Form):
             days=QUOTE_VALID_DAYS
         )
 
+    def clean(self) -> dict[str, Any]:
+        """A past validity is reported with the other problems (the service's rule)."""
+        data = super().clean() or {}
+        valid_until = data.get("quote_valid_until")
+        if valid_until is not None and valid_until < timezone.localdate():
+            self.add_error(
+                "quote_valid_until", _("A quote cannot be valid until a day in the past.")
+            )
+        return data
+
 
 class ReasonForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
@@ -159,18 +185,16 @@ class ReasonForm(ServiceErrorsMixin, forms.Form):
 class DemandFilterForm(forms.Form):
     """The demand view's period and category."""
 
-    date_from = forms.DateField(
-        label=_("Requested from"), required=False, widget=forms.DateInput(attrs=_DATE)
+    date_from = BusinessDateFormField(
+        label=_("Requested from"), required=False, widget=_date_input()
     )
-    date_to = forms.DateField(
-        label=_("Requested to"), required=False, widget=forms.DateInput(attrs=_DATE)
-    )
+    date_to = BusinessDateFormField(label=_("Requested to"), required=False, widget=_date_input())
     category = forms.ChoiceField(label=_("Category"), required=False)
 
     def __init__(self, *args: Any, categories: list[Category], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All categories"))] + [  # type: ignore[attr-defined]
-            (c.code, f"{c.name} ({c.code})") for c in categories
+            (c.code, c.local_name) for c in categories
         ]
 
     def clean(self) -> dict[str, Any]:

@@ -39,10 +39,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from roots.core import i18n_text
 from roots.core.exceptions import ConflictError
 from roots.core.search import build_search_text
 from roots.core.services import lock_for_update, record_history_user, sequence_next
 from roots.customers.models import Customer, CustomerStatus, Outlet
+from roots.orders import texts
 from roots.orders.models import (
     PRODUCTION_RISK_DAYS,
     CustomOrder,
@@ -418,19 +420,16 @@ def request_custom_order(*, user: User, data: Mapping[str, Any]) -> CustomOrder:
     custom_order.refresh_search_text()
     record_history_user(custom_order, user)
     custom_order.save()
-    need = [
-        _("%(quantity)s × “%(title)s”")
-        % {"quantity": f"{custom_order.quantity:,}", "title": custom_order.title}
-    ]
+    need = [texts.REQUEST_QUANTITY(quantity=custom_order.quantity, title=custom_order.title)]
     if custom_order.target_price is not None:
-        need.append(_("target %(price)s a unit") % {"price": _yuan(custom_order.target_price)})
+        need.append(texts.REQUEST_TARGET(price=i18n_text.money(custom_order.target_price)))
     if wanted is not None:
-        need.append(_("wanted by %(date)s") % {"date": _day(wanted)})
+        need.append(texts.REQUEST_WANTED(date=i18n_text.day(wanted)))
     record_event(
         subject=custom_order,
         actor=user,
         to_status=S.REQUESTED,
-        message=", ".join(need),
+        text=i18n_text.join(need),
         notify=_producers(customer),
     )
     return custom_order
@@ -509,27 +508,25 @@ def quote_custom_order(
     custom_order.status = S.QUOTED
     _save(custom_order, user=user)
     parts = [
-        _("%(price)s a unit × %(quantity)s = %(total)s")
-        % {
-            "price": _yuan(custom_order.quoted_price or Decimal(0)),
-            "quantity": f"{custom_order.quantity:,}",
-            "total": _yuan(quote_total(custom_order) or Decimal(0)),
-        },
-        _("lead time %(days)s days") % {"days": custom_order.quoted_lead_days},
-        _("valid until %(date)s") % {"date": _day(valid_until)},
+        texts.QUOTE_PRICE(
+            price=i18n_text.money(custom_order.quoted_price or Decimal(0)),
+            quantity=custom_order.quantity,
+            total=i18n_text.money(quote_total(custom_order) or Decimal(0)),
+        ),
+        texts.QUOTE_LEAD(days=custom_order.quoted_lead_days),
+        texts.QUOTE_VALID(date=i18n_text.day(valid_until)),
     ]
     if model is not None:
-        parts.append(_("model %(code)s") % {"code": model.code})
-    message = ", ".join(parts)
-    if custom_order.quote_note:
-        message += "\n" + custom_order.quote_note
+        parts.append(texts.QUOTE_MODEL(code=model.code))
+    quote = i18n_text.join(parts)
     record_event(
         subject=custom_order,
         actor=user,
         kind=EventKind.STATUS if not requote else EventKind.NOTE,
         from_status=S.REQUESTED if not requote else S.QUOTED,
         to_status=S.QUOTED,
-        message=(_("New quote: ") + message) if requote else message,
+        text=texts.REQUOTE(quote=quote) if requote else quote,
+        message=custom_order.quote_note,
     )
     return custom_order
 
@@ -621,20 +618,16 @@ def accept_quote(
         actor=user,
         from_status=S.QUOTED,
         to_status=S.ACCEPTED,
-        message=_("Order %(order)s for %(total)s; production must start by %(due)s.")
-        % {
-            "order": order.number,
-            "total": _yuan(total),
-            "due": formats.date_format(due, "SHORT_DATETIME_FORMAT"),
-        },
+        text=texts.ACCEPTED(
+            order=order.number, total=i18n_text.money(total), due=i18n_text.moment(due)
+        ),
         notify=_producers(custom_order.customer),
     )
     record_event(
         subject=order,
         actor=user,
         to_status=OrderStatus.CONFIRMED,
-        message=_("Made to order from %(number)s (the accepted quote).")
-        % {"number": custom_order.number},
+        text=texts.MADE_TO_ORDER(number=custom_order.number),
         notify=[],  # the custom order's event told everyone concerned
     )
     return custom_order
@@ -779,7 +772,7 @@ def _cancel_order(
         actor=user,
         from_status=previous,
         to_status=OrderStatus.CANCELLED,
-        message=_("Cancelled with custom order %(number)s.") % {"number": custom_order.number},
+        text=texts.CANCELLED_WITH_CUSTOM(number=custom_order.number),
         notify=[],
     )
 
@@ -803,17 +796,15 @@ def start_production(
     custom_order.production_started_at = now
     _save(custom_order, user=user)
     due = custom_order.production_due
-    message = ""
+    text = None
     if due is not None and now > due:
-        message = _("Started %(late)s after the 7-day deadline.") % {
-            "late": duration_text(now - due)
-        }
+        text = texts.STARTED_LATE(late=i18n_text.duration(now - due))
     record_event(
         subject=custom_order,
         actor=user,
         from_status=S.ACCEPTED,
         to_status=S.IN_PRODUCTION,
-        message=message,
+        text=text,
         notify=_producers(custom_order.customer),
     )
     return custom_order
@@ -834,18 +825,18 @@ def mark_produced(
     custom_order.status = S.PRODUCED
     custom_order.produced_at = timezone.now()
     _save(custom_order, user=user)
-    message = ""
+    text = None
     if custom_order.order_id is not None:
         number = (
             Order.objects.filter(pk=custom_order.order_id).values_list("number", flat=True).first()
         )
-        message = _("Order %(order)s is ready to ship.") % {"order": number}
+        text = texts.READY(order=number or "")
     record_event(
         subject=custom_order,
         actor=user,
         from_status=S.IN_PRODUCTION,
         to_status=S.PRODUCED,
-        message=message,
+        text=text,
         notify=_producers(custom_order.customer),
     )
     return custom_order
@@ -898,26 +889,18 @@ def check_production_clock(now: datetime | None = None) -> int:
             ):
                 continue
             left = custom_order.production_due - now
-            deadline = formats.date_format(
-                timezone.localtime(custom_order.production_due), "SHORT_DATETIME_FORMAT"
-            )
+            deadline = i18n_text.moment(custom_order.production_due)
             if left.total_seconds() < 0:
-                message = _("Production is overdue by %(late)s (it had to start by %(due)s).") % {
-                    "late": duration_text(left),
-                    "due": deadline,
-                }
+                text = texts.OVERDUE(late=i18n_text.duration(left), due=deadline)
             else:
-                message = _("Production at risk: it must start within %(left)s (by %(due)s).") % {
-                    "left": duration_text(left),
-                    "due": deadline,
-                }
+                text = texts.AT_RISK(left=i18n_text.duration(left), due=deadline)
             custom_order.risk_alerted_at = now
             _save(custom_order, user=None)
             record_event(
                 subject=custom_order,
                 actor=None,
                 kind=EventKind.ALERT,
-                message=message,
+                text=text,
                 visible_to_customer=False,
                 notify=_producers(custom_order.customer),
             )
@@ -957,7 +940,7 @@ def expire_quotes(today: date | None = None) -> int:
                 actor=None,
                 from_status=S.QUOTED,
                 to_status=S.EXPIRED,
-                message=_("The quote was valid until %(date)s.") % {"date": _day(valid_until)},
+                text=texts.EXPIRED(date=i18n_text.day(valid_until)),
                 notify=notify,
             )
             expired += 1

@@ -11,6 +11,7 @@ from roots.orders import custom_views as views
 urlpatterns: list[Any] = [
     path("custom-orders/", views.custom_order_list, name="custom-order-list"),
     path("custom-orders/new/", views.custom_order_create, name="custom-order-create"),
+    path("custom-orders/export/", views.custom_order_export, name="custom-order-export"),
     path("custom-orders/demand/", views.custom_demand, name="custom-order-demand"),
     path(
         "custom-orders/demand/export/",

@@ -21,9 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from roots.core.exceptions import ConflictError, PreconditionFailedError
+from roots.core.export import Column, xlsx_response
+from roots.core.throttling import cost_throttled
 from roots.customers.models import Customer
 from roots.orders import custom_selectors as selectors
 from roots.orders import custom_services as services
@@ -134,6 +137,46 @@ def custom_order_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@login_required
+@cost_throttled
+def custom_order_export(request: HttpRequest) -> HttpResponse:
+    """The filtered custom-order list as an XLSX workbook (the same scope, search, filters
+    and order as the page)."""
+    user = _user(request)
+    _require_list_role(user)
+    rows, _filterset, _sort = _filtered(request)
+    staff = user.role != Role.CUSTOMER_USER
+    columns = [
+        Column(_("Number"), lambda c: c.number, 13),
+        Column(_("Status"), lambda c: c.get_status_display(), 14),
+        *(
+            [
+                Column(_("Customer code"), lambda c: c.customer.code, 11),
+                Column(_("Customer"), lambda c: c.customer.name, 28),
+            ]
+            if staff
+            else []
+        ),
+        Column(_("Outlet code"), lambda c: c.outlet.code, 11),
+        Column(_("Outlet"), lambda c: c.outlet.name, 26),
+        Column(_("Title"), lambda c: c.title, 30),
+        Column(_("Category"), lambda c: c.category.local_name, 14),
+        Column(_("Capacity from"), lambda c: c.capacity_min, 10, "number"),
+        Column(_("Capacity to"), lambda c: c.capacity_max, 10, "number"),
+        Column(_("Quantity"), lambda c: c.quantity, 10, "number"),
+        Column(_("Target unit price (CNY)"), lambda c: c.target_price, 14, "money"),
+        Column(_("Quoted unit price (CNY)"), lambda c: c.quoted_price, 14, "money"),
+        Column(_("Quote total (CNY)"), lambda c: services.quote_total(c), 15, "money"),
+        Column(_("Lead time (days)"), lambda c: c.quoted_lead_days, 10, "number"),
+        Column(_("Quote valid until"), lambda c: c.quote_valid_until, 12, "date"),
+        Column(_("Wanted by"), lambda c: c.wanted_date, 12, "date"),
+        Column(_("Production must start by"), lambda c: c.production_due, 17, "datetime"),
+        Column(_("Order"), lambda c: c.order.number if c.order_id else "", 13),
+        Column(_("Requested at"), lambda c: c.created_at, 17, "datetime"),
+    ]
+    return xlsx_response(name="custom-orders", sheet=_("Custom orders"), columns=columns, rows=rows)
+
+
 def _new_url(user: User, customer_code: str) -> str:
     """The request form; from a list filtered to one customer, for that customer."""
     url = reverse("custom-order-create")
@@ -223,6 +266,12 @@ def _detail_context(
                 else None,
                 "note": custom_order.quote_note,
             }
+            # The current validity, unless it has passed (then the form's default).
+            if (
+                custom_order.quote_valid_until
+                and custom_order.quote_valid_until >= timezone.localdate()
+            ):
+                initial["quote_valid_until"] = custom_order.quote_valid_until
         elif custom_order.target_price is not None:
             initial = {"quoted_price": custom_order.target_price}
         quote_form = QuoteForm(initial=initial, category=custom_order.category)
@@ -523,6 +572,7 @@ def _percent(value: float | None) -> str:
 
 
 @login_required
+@cost_throttled
 def custom_demand_export(request: HttpRequest) -> HttpResponse:
     """The demand view's tables as an XLSX workbook (the same scope and filters)."""
     form, demand = _demand_request(request)
@@ -556,7 +606,7 @@ def custom_demand_export(request: HttpRequest) -> HttpResponse:
                 [r["region_label"], r["category_label"], r["requests"], r["units"]]
                 for r in demand["by_region_category"]
             ),
-            [_("Total"), "", demand["requests"], demand["units"]],
+            [pgettext("sum row of a table", "Total"), "", demand["requests"], demand["units"]],
         ],
     )
     sheet(
@@ -588,8 +638,8 @@ def custom_demand_export(request: HttpRequest) -> HttpResponse:
             [_("Requests"), conversion["requests"]],
             [_("Quoted"), conversion["quoted"]],
             [_("Accepted"), conversion["accepted"]],
-            [_("Declined"), conversion["declined"]],
-            [_("Rejected"), conversion["rejected"]],
+            [_("Request declined"), conversion["declined"]],
+            [_("Quote rejected"), conversion["rejected"]],
             [_("Expired"), conversion["expired"]],
             [_("Cancelled"), conversion["cancelled"]],
             [_("Open"), conversion["open"]],

@@ -34,7 +34,14 @@ from roots.catalog.models import (
 from roots.core.models import Sequence
 from roots.core.search import build_search_text
 from roots.customers.models import ChannelType, Customer, CustomerStatus, Outlet
-from roots.org.demo.common import AS_OF, DemoRandom, own_timestamps
+from roots.org.demo.common import (
+    AS_OF,
+    DemoRandom,
+    happened,
+    not_after_now,
+    own_timestamps,
+)
+from roots.org.demo.logins import demo_logins
 from roots.org.models import Role, User
 
 from .models import (
@@ -393,7 +400,9 @@ class _Generator:
     # -- planning
     def plan(self, count: int) -> list[_Plan]:
         start = AS_OF - timedelta(days=DAYS)
-        end_of_day = datetime.combine(AS_OF, time(18, 0), tzinfo=self.tz)
+        # The end of the demo's working day, or the moment of seeding when that comes first:
+        # an order or a step laid out later has not happened yet.
+        end_of_day = not_after_now(datetime.combine(AS_OF, time(18, 0), tzinfo=self.tz))
         drafts = []
         # One weighted draw for all the orders (a draw per order would sum the weights of
         # every customer each time).
@@ -404,9 +413,13 @@ class _Generator:
         drafts.sort(key=lambda d: (d[0], d[1].customer.code))
         plans = []
         for submitted, buyer in drafts:
+            if not happened(submitted):  # to be placed later today
+                continue
             plan = self._plan_one(submitted, buyer, end_of_day)
             if plan is not None:
                 plans.append(plan)
+        plans += self._waiting(plans, end_of_day)
+        plans.sort(key=lambda p: p.order.submitted_at or end_of_day)
         for number, plan in enumerate(plans, start=1):
             order = plan.order
             order.number = f"SO{number:08d}"
@@ -415,11 +428,49 @@ class _Generator:
             )
         return plans
 
-    def _plan_one(self, submitted: datetime, buyer: _Buyer, end_of_day: datetime) -> _Plan | None:
+    def _waiting(self, plans: list[_Plan], end_of_day: datetime) -> list[_Plan]:
+        """The README's branch and account managers each find an order to confirm on the
+        desk: when none of their customers' orders is still submitted, one of them submits
+        one in the hours before the moment of seeding."""
+        logins = [
+            login.username
+            for login in demo_logins()
+            if login.role in (Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER)
+        ]
+        made: list[_Plan] = []
+        for user in User.objects.filter(username__in=logins).order_by("pk"):
+
+            def mine(customer: Customer, user: User = user) -> bool:
+                if user.role == Role.ACCOUNT_MANAGER:
+                    return customer.account_manager_id == user.pk
+                return customer.branch_id == user.branch_id
+
+            if any(p.order.status == S.SUBMITTED and mine(p.order.customer) for p in plans + made):
+                continue
+            buyers = [
+                b
+                for b in self.buyers
+                if mine(b.customer) and b.customer.status == CustomerStatus.ACTIVE
+            ]
+            for buyer in buyers[:10]:
+                submitted = end_of_day - timedelta(minutes=self.rng.between(20, 300))
+                plan = self._plan_one(submitted, buyer, end_of_day, status=S.SUBMITTED)
+                if plan is not None:
+                    made.append(plan)
+                    break
+        return made
+
+    def _plan_one(
+        self,
+        submitted: datetime,
+        buyer: _Buyer,
+        end_of_day: datetime,
+        status: str | None = None,
+    ) -> _Plan | None:
         rng = self.rng
         customer = buyer.customer
         age = (AS_OF - submitted.date()).days
-        status = _status_for(rng, age)
+        status = status or _status_for(rng, age)
         if customer.status != CustomerStatus.ACTIVE and status not in (S.CLOSED, S.CANCELLED):
             status = S.CLOSED
         outlet = rng.choice(buyer.outlets)

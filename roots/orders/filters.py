@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from roots.core.dates import BusinessDateFilter
 from roots.customers.filters import SearchFilterMixin, StrictBooleanFilter
 from roots.orders.models import OPEN_ORDER_STATUSES, Order, OrderKind, OrderStatus
 
@@ -18,10 +19,10 @@ class OrderFilter(SearchFilterMixin):
         field_name="customer__code", label=_("Customer"), max_length=12
     )
     outlet = django_filters.CharFilter(field_name="outlet__code", label=_("Outlet"), max_length=12)
-    submitted_from = django_filters.DateFilter(
+    submitted_from = BusinessDateFilter(
         field_name="submitted_at", lookup_expr="date__gte", label=_("Submitted from")
     )
-    submitted_to = django_filters.DateFilter(
+    submitted_to = BusinessDateFilter(
         field_name="submitted_at", lookup_expr="date__lte", label=_("Submitted to")
     )
     open = StrictBooleanFilter(method="filter_open", label=_("Open orders only"))

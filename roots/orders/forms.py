@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roots.core.dates import BusinessDateFormField
 from roots.customers.models import Outlet
 
 # Errors the form shows on its own fields; the others (lines, credit) go to the cart.
@@ -26,10 +27,11 @@ class OrderHeaderForm(forms.Form):
         empty_label=_("Choose an outlet"),
     )
     customer_reference = forms.CharField(label=_("Your reference"), max_length=50, required=False)
-    requested_date = forms.DateField(
+    requested_date = BusinessDateFormField(
         label=_("Requested delivery date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date picker's value must be ISO whatever the language, or it shows empty.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -44,6 +46,10 @@ class OrderHeaderForm(forms.Form):
         self.fields["requested_date"].widget.attrs["min"] = timezone.localdate().isoformat()
         if not self.is_bound and outlets.count() == 1:
             self.initial["outlet"] = outlets.first()
+
+    def for_staff(self) -> None:
+        """Staff ordering for a customer: the customer's reference, not "your" reference."""
+        self.fields["customer_reference"].label = _("Customer reference")
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         for name, messages in errors.items():

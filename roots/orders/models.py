@@ -20,6 +20,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from roots.core.dates import BusinessDateField, BusinessDateTimeField
+from roots.core.i18n_text import GeneratedTextField, rendered
 from roots.core.models import SearchableMixin, TimeStampedModel, VersionedModel
 from roots.customers.models import CustomerScopedQuerySet
 
@@ -93,18 +95,18 @@ class Order(SearchableMixin, VersionedModel):
         blank=True,
     )
     customer_reference = models.CharField(_("your reference"), max_length=50, blank=True)
-    requested_date = models.DateField(_("requested delivery date"), null=True, blank=True)
+    requested_date = BusinessDateField(_("requested delivery date"), null=True, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     subtotal = models.DecimalField(_("subtotal (CNY)"), default=0, **MONEY)
     discount_total = models.DecimalField(_("discount (CNY)"), default=0, **MONEY)
     total = models.DecimalField(_("total (CNY)"), default=0, **MONEY)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    allocated_at = models.DateTimeField(_("allocated at"), null=True, blank=True)
-    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    submitted_at = BusinessDateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
+    confirmed_at = BusinessDateTimeField(_("confirmed at"), null=True, blank=True)
+    allocated_at = BusinessDateTimeField(_("allocated at"), null=True, blank=True)
+    shipped_at = BusinessDateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = BusinessDateTimeField(_("delivered at"), null=True, blank=True)
+    closed_at = BusinessDateTimeField(_("closed at"), null=True, blank=True)
+    cancelled_at = BusinessDateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=500, blank=True)
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
@@ -186,8 +188,10 @@ class CustomOrderStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     IN_PRODUCTION = "in_production", _("In production")
     PRODUCED = "produced", _("Produced")
-    DECLINED = "declined", _("Declined")
-    REJECTED = "rejected", _("Rejected")
+    # Distinct labels in every language: we declined the request / the customer rejected
+    # our quote.
+    DECLINED = "declined", _("Request declined")
+    REJECTED = "rejected", _("Quote rejected")
     EXPIRED = "expired", _("Expired")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -249,7 +253,7 @@ class CustomOrder(SearchableMixin, VersionedModel):
     quantity = models.PositiveIntegerField(
         _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(1_000_000)]
     )
-    wanted_date = models.DateField(_("wanted by"), null=True, blank=True)
+    wanted_date = BusinessDateField(_("wanted by"), null=True, blank=True)
     description = models.TextField(_("description"), max_length=5000, blank=True)
     # The quote
     quoted_model = models.ForeignKey(
@@ -264,7 +268,7 @@ class CustomOrder(SearchableMixin, VersionedModel):
     quoted_lead_days = models.PositiveSmallIntegerField(
         _("lead time (days)"), null=True, blank=True
     )
-    quote_valid_until = models.DateField(_("quote valid until"), null=True, blank=True)
+    quote_valid_until = BusinessDateField(_("quote valid until"), null=True, blank=True)
     quote_note = models.TextField(_("quote note"), max_length=2000, blank=True)
     quoted_by = models.ForeignKey(
         "org.User",
@@ -274,15 +278,15 @@ class CustomOrder(SearchableMixin, VersionedModel):
         null=True,
         blank=True,
     )
-    quoted_at = models.DateTimeField(_("quoted at"), null=True, blank=True)
+    quoted_at = BusinessDateTimeField(_("quoted at"), null=True, blank=True)
     # Acceptance and the production clock
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    production_due = models.DateTimeField(
+    accepted_at = BusinessDateTimeField(_("accepted at"), null=True, blank=True)
+    production_due = BusinessDateTimeField(
         _("production must start by"), null=True, blank=True, db_index=True
     )
-    production_started_at = models.DateTimeField(_("production started"), null=True, blank=True)
-    produced_at = models.DateTimeField(_("produced at"), null=True, blank=True)
-    risk_alerted_at = models.DateTimeField(_("risk alert sent"), null=True, blank=True)
+    production_started_at = BusinessDateTimeField(_("production started"), null=True, blank=True)
+    produced_at = BusinessDateTimeField(_("produced at"), null=True, blank=True)
+    risk_alerted_at = BusinessDateTimeField(_("risk alert sent"), null=True, blank=True)
     closed_reason = models.CharField(_("reason"), max_length=500, blank=True)
     # The order that ships it (created when the customer accepts the quote)
     order = models.OneToOneField(
@@ -364,7 +368,12 @@ class OrderEvent(TimeStampedModel):
         null=True,
         blank=True,
     )
+    # The event's text as first written (a person's note or reason as typed; a generated
+    # sentence in the language of the moment), and, when the system said something, its
+    # message id and parameters (`roots.orders.texts`; a note joined as written) that
+    # render it in the reader's language: `get_message_display`.
     message = models.TextField(_("message"), max_length=2000, blank=True)
+    message_text = GeneratedTextField(_("generated text"))
     visible_to_customer = models.BooleanField(_("visible to the customer"), default=True)
 
     objects = OrderEventQuerySet.as_manager()
@@ -382,6 +391,8 @@ class OrderEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.from_status}->{self.to_status}"
+
+    get_message_display = rendered("message")
 
 
 class OrderAllocationQuerySet(CustomerScopedQuerySet):

@@ -37,10 +37,12 @@ from django.utils.translation import gettext as _
 
 from roots.catalog.models import Sku, StockLevel
 from roots.catalog.selectors import best_promotions, prices_for
+from roots.core import i18n_text
 from roots.core.exceptions import ConflictError
 from roots.core.search import build_search_text
 from roots.core.services import lock_for_update, record_history_user, sequence_next
 from roots.customers.models import Customer, CustomerStatus, Outlet
+from roots.orders import texts
 from roots.orders.models import (
     CustomOrderStatus,
     EventKind,
@@ -420,8 +422,9 @@ def order_submit(*, user: User, data: Mapping[str, Any]) -> Order:
         actor=user,
         from_status="",
         to_status=OrderStatus.SUBMITTED,
-        message=_("%(lines)s line(s) for %(outlet)s, total %(total)s.")
-        % {"lines": len(saved_lines), "outlet": outlet.name, "total": money(order.total)},
+        text=texts.SUBMITTED(
+            lines=len(saved_lines), outlet=outlet.name, total=i18n_text.money(order.total)
+        ),
     )
     return order
 
@@ -607,12 +610,13 @@ def order_transition(
         actor=user,
         from_status=previous,
         to_status=step.target,
-        message=note or _event_message(locked, action),
+        text=None if note else _event_text(locked, action),
+        message=note,
     )
     return locked
 
 
-def _event_message(order: Order, action: str) -> str:
+def _event_text(order: Order, action: str) -> i18n_text.Text | None:
     if action == "allocate" and order.kind == OrderKind.STANDARD:
         places = (
             OrderAllocation.objects.filter(line__order=order)
@@ -620,8 +624,8 @@ def _event_message(order: Order, action: str) -> str:
             .values_list("warehouse__name", flat=True)
             .distinct()
         )
-        return _("Stock allocated from: %(places)s.") % {"places": ", ".join(sorted(places))}
-    return ""
+        return texts.ALLOCATED(places=", ".join(sorted(places)))
+    return None
 
 
 def _allocated_stock(order: Order) -> list[tuple[StockLevel, int]]:

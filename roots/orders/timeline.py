@@ -2,7 +2,10 @@
 that tells the people concerned (console backend by default, SMTP by `EMAIL_URL`).
 
 Services call `record_event()` inside their transaction; the mail goes out only when the
-transaction commits, so that a rolled-back step never announces itself.
+transaction commits, so that a rolled-back step never announces itself. What the system says
+about a step is a `Text` (`roots.orders.texts`), stored as a message id with parameters and
+rendered in the reader's language (each mail in its recipient's); `message` is what a person
+wrote (a note, a reason), which follows it as written.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from roots.core import i18n_text
+from roots.core.i18n_text import Text
 from roots.orders.models import CustomOrder, EventKind, Order, OrderEvent
 from roots.org.models import Role, User
 
@@ -55,12 +61,15 @@ def record_event(
     kind: str = EventKind.STATUS,
     from_status: str = "",
     to_status: str = "",
+    text: Text | None = None,
     message: str = "",
     visible_to_customer: bool = True,
     notify: Iterable[User] | None = None,
 ) -> OrderEvent:
     """Write one timeline event for `subject` and, after commit, e-mail `notify` (default:
-    the customer's users and account manager; staff-only events only to staff)."""
+    the customer's users and account manager; staff-only events only to staff). `text` is
+    the generated sentence, `message` a person's words."""
+    said = i18n_text.join([text, message], sep="line") if text and message else text
     event = OrderEvent.objects.create(
         customer_id=subject.customer_id,
         order=subject if isinstance(subject, Order) else None,
@@ -69,16 +78,55 @@ def record_event(
         from_status=from_status,
         to_status=to_status,
         actor=actor,
-        message=message,
+        message=str(said) if said else message,
+        message_text=i18n_text.as_stored(said),
         visible_to_customer=visible_to_customer,
     )
     recipients = list(notify) if notify is not None else people_of(subject.customer)
     if not visible_to_customer:
         recipients = [u for u in recipients if u.role != Role.CUSTOMER_USER]
+    # The same people are told in the app (the bell), in this transaction.
+    _notify(event, subject, recipients, actor)
     recipients = [u for u in recipients if u.email and (actor is None or u.pk != actor.pk)]
     if recipients:
         transaction.on_commit(lambda: _send(event, subject, recipients))
     return event
+
+
+def _notify(
+    event: OrderEvent, subject: Order | CustomOrder, recipients: list[User], actor: User | None
+) -> None:
+    """One in-app notification per recipient (never the actor): the new status, or what
+    the event says when it changes none (an alert, a note)."""
+    from roots.notifications import texts as notices
+    from roots.notifications.models import NotificationKind
+    from roots.notifications.services import notification_create
+    from roots.orders.models import CustomOrderStatus, OrderStatus
+
+    if isinstance(subject, Order):
+        kind, url_name, statuses = NotificationKind.ORDER, "order-detail", OrderStatus
+    else:
+        kind, url_name = NotificationKind.CUSTOM_ORDER, "custom-order-detail"
+        statuses = CustomOrderStatus  # type: ignore[assignment]
+    if event.to_status:
+        text = notices.ORDER_STATUS(
+            number=subject.number,
+            customer=subject.customer.name,
+            status=i18n_text.choice(statuses, event.to_status),
+        )
+    else:
+        text = notices.ORDER_NOTE(
+            number=subject.number,
+            customer=subject.customer.name,
+            text=event.message_text or event.message,
+        )
+    notification_create(
+        recipients=recipients,
+        kind=kind,
+        text=text,
+        url=reverse(url_name, args=[subject.number]),
+        actor=actor,
+    )
 
 
 def _send(event: OrderEvent, subject: Order | CustomOrder, recipients: list[User]) -> None:
@@ -99,7 +147,7 @@ def _send(event: OrderEvent, subject: Order | CustomOrder, recipients: list[User
                         "customer": subject.customer.name,
                         "status": status,
                     },
-                    event.message,
+                    event.get_message_display(),
                     _("By: %(actor)s") % {"actor": event.actor.display_name}
                     if event.actor is not None
                     else "",

@@ -15,6 +15,7 @@ urlpatterns: list[Any] = [
     path("orders/new/products/", views.order_new_products, name="order-new-products"),
     path("orders/new/cart/", views.order_new_cart, name="order-new-cart"),
     path("orders/desk/", views.order_desk, name="order-desk"),
+    path("orders/desk/bulk/", views.order_desk_bulk, name="order-desk-bulk"),
     path("orders/<str:number>/", views.order_detail, name="order-detail"),
     path("orders/<str:number>/<slug:action>/", views.order_action, name="order-action"),
     path("", include("roots.orders.custom_urls")),

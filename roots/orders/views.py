@@ -6,17 +6,19 @@ order desk. Reads go through the selectors (out of scope: 404), writes through t
 
 from __future__ import annotations
 
-import io
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
-import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -27,12 +29,16 @@ from roots.catalog.models import Sku
 from roots.catalog.selectors import available_stock, category_list, product_cards
 from roots.catalog.views import filtered_skus
 from roots.core.exceptions import ConflictError, PreconditionFailedError
+from roots.core.export import Column, xlsx_response
+from roots.core.throttling import cost_throttled
 from roots.customers.models import Customer, Outlet
 from roots.orders import selectors, services
 from roots.orders.filters import OrderFilter
 from roots.orders.forms import OrderHeaderForm
 from roots.orders.models import Order, OrderKind, OrderStatus
 from roots.org.models import Role, User
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 BUILDER_RESULTS = 12
@@ -144,68 +150,28 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cost_throttled
 def order_export(request: HttpRequest) -> HttpResponse:
     """The filtered order list as an XLSX workbook (the same scope, search and filters)."""
     user = _reader(request)
     orders, _filterset, _sort = _filtered_orders(request, user)
-    columns: list[tuple[str, int]] = [
-        (_("Number"), 13),
-        (_("Status"), 11),
-        (_("Kind"), 13),
-        (_("Customer code"), 11),
-        (_("Customer"), 28),
-        (_("Outlet code"), 11),
-        (_("Outlet"), 26),
-        (_("Your reference"), 16),
-        (_("Submitted at"), 17),
-        (_("Requested delivery date"), 13),
-        (_("Subtotal (CNY)"), 14),
-        (_("Discount (CNY)"), 13),
-        (_("Total (CNY)"), 14),
+    columns = [
+        Column(_("Number"), lambda o: o.number, 13),
+        Column(_("Status"), lambda o: o.get_status_display(), 11),
+        Column(_("Kind"), lambda o: o.get_kind_display(), 13),
+        Column(_("Customer code"), lambda o: o.customer.code, 11),
+        Column(_("Customer"), lambda o: o.customer.name, 28),
+        Column(_("Outlet code"), lambda o: o.outlet.code, 11),
+        Column(_("Outlet"), lambda o: o.outlet.name, 26),
+        Column(_("Your reference"), lambda o: o.customer_reference, 16, "text"),
+        Column(_("Submitted at"), lambda o: o.submitted_at, 17, "datetime"),
+        Column(_("Requested delivery date"), lambda o: o.requested_date, 13, "date"),
+        Column(_("Subtotal (CNY)"), lambda o: o.subtotal, 14, "money"),
+        Column(_("Discount (CNY)"), lambda o: o.discount_total, 13, "money"),
+        Column(_("Total (CNY)"), lambda o: o.total, 14, "money"),
     ]
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-    sheet = workbook.add_worksheet(_("Orders")[:31])
-    header = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
-    money = workbook.add_format({"num_format": "#,##0.00"})
-    for col, (title, width) in enumerate(columns):
-        sheet.write_string(0, col, title, header)
-        sheet.set_column(col, col, width)
-    row = 0
-    for row, order in enumerate(orders.iterator(chunk_size=2000), start=1):
-        submitted = (
-            timezone.localtime(order.submitted_at).strftime("%Y-%m-%d %H:%M")
-            if order.submitted_at
-            else ""
-        )
-        texts = [
-            order.number,
-            order.get_status_display(),
-            order.get_kind_display(),
-            order.customer.code,
-            order.customer.name,
-            order.outlet.code,
-            order.outlet.name,
-            order.customer_reference,
-            submitted,
-            order.requested_date.isoformat() if order.requested_date else "",
-        ]
-        for col, text in enumerate(texts):
-            sheet.write_string(row, col, str(text))
-        for col, amount in enumerate(
-            (order.subtotal, order.discount_total, order.total), start=len(texts)
-        ):
-            sheet.write_number(row, col, float(amount), money)
-    sheet.freeze_panes(1, 1)
-    sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
-    workbook.close()
-    response = HttpResponse(
-        output.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"orders-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # The shared writer keeps text as text (a reference such as "=1+2" is no formula).
+    return xlsx_response(name="orders", sheet=_("Orders"), columns=columns, rows=orders)
 
 
 # --- the order builder ---------------------------------------------------------------------
@@ -253,7 +219,11 @@ def _cart_from(data: Any, user: User) -> list[tuple[Sku, int]]:
 
 
 def _cart_context(
-    *, customer: Customer, lines: list[tuple[Sku, int]], errors: dict[str, list[str]] | None = None
+    *,
+    customer: Customer,
+    lines: list[tuple[Sku, int]],
+    errors: dict[str, list[str]] | None = None,
+    staff: bool = False,
 ) -> dict[str, Any]:
     priced = services.price_lines(customer=customer, lines=lines)
     stock = available_stock(sku_ids=[sku.pk for sku, _q in lines])
@@ -276,14 +246,28 @@ def _cart_context(
         }
         for line in priced.lines
     ]
+    over_credit = priced.total > credit.available
+    # Why the order cannot be submitted as it stands (the submit button is disabled and says
+    # why, review D29): the server would refuse it for the same reasons.
+    blocked: list[str] = []
+    if any(row["short"] for row in rows):
+        blocked.append(_("A line asks for more than is in stock: lower its quantity."))
+    if rows and over_credit:
+        blocked.append(
+            _("The total is more than the customer's available credit.")
+            if staff
+            else _("The total is more than your available credit.")
+        )
     return {
         "customer": customer,
         "cart": priced,
         "cart_rows": rows,
         "credit": credit,
-        "over_credit": priced.total > credit.available,
+        "over_credit": over_credit,
         "credit_errors": errors.get("credit", []),
         "line_errors_general": general,
+        "blocked_reasons": blocked,
+        "staff": staff,
     }
 
 
@@ -298,6 +282,9 @@ def order_new(request: HttpRequest) -> HttpResponse:
         return _customer_picker(request, user)
     outlets = Outlet.objects.visible_to(user).filter(customer=customer, is_active=True)
     form = OrderHeaderForm(request.POST or None, outlets=outlets)
+    staff = user.role != Role.CUSTOMER_USER
+    if staff:
+        form.for_staff()
     lines: list[tuple[Sku, int]] = []
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -323,9 +310,8 @@ def order_new(request: HttpRequest) -> HttpResponse:
             lines = _cart_from(request.GET, user)
     context = {
         "form": form,
-        "staff": user.role != Role.CUSTOMER_USER,
         "categories": category_list(user=user).filter(parent__isnull=True).order_by("code"),
-        **_cart_context(customer=customer, lines=lines, errors=errors),
+        **_cart_context(customer=customer, lines=lines, errors=errors, staff=staff),
     }
     return render(request, "orders/order_new.html", context, status=400 if errors else 200)
 
@@ -367,6 +353,7 @@ def order_new_products(request: HttpRequest) -> HttpResponse:
             "customer": customer,
             "q": query,
             "filtered": bool(query or category),
+            "staff": user.role != Role.CUSTOMER_USER,
         },
     )
 
@@ -380,7 +367,8 @@ def order_new_cart(request: HttpRequest) -> HttpResponse:
     if customer is None:
         raise Http404
     lines = _cart_from(request.POST, user)
-    return render(request, "orders/_cart.html", _cart_context(customer=customer, lines=lines))
+    context = _cart_context(customer=customer, lines=lines, staff=user.role != Role.CUSTOMER_USER)
+    return render(request, "orders/_cart.html", context)
 
 
 # --- an order ------------------------------------------------------------------------------
@@ -478,8 +466,8 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     if request.POST.get("from") == "desk":
-        response = _desk_response(request, user, request.POST.get("tab", "confirm"))
-        return response
+        # Stays on the tab while it has work, else moves to the next tab with work (D16).
+        return _desk_response(request, user, request.POST.get("tab", "confirm"))
     response = redirect("order-detail", number=order.number)
     if not ok and action == "cancel":
         response["Location"] += "#cancel"
@@ -504,10 +492,62 @@ def _desk_user(request: HttpRequest) -> User:
     return user
 
 
-def _desk_response(request: HttpRequest, user: User, tab: str) -> HttpResponse:
+# The action each tab's orders wait for, taken on the selected rows at once.
+DESK_BULK = {"confirm": "confirm", "allocate": "allocate", "ship": "ship"}
+BULK_LABELS = {
+    "confirm": (gettext_lazy("Confirm selected"), "ti-checks"),
+    "allocate": (gettext_lazy("Allocate selected"), "ti-packages"),
+    "ship": (gettext_lazy("Ship selected"), "ti-truck-delivery"),
+}
+MAX_BULK = 100
+
+
+@dataclass
+class BulkOutcome:
+    """What a bulk action did: the orders that took the step, and those that did not with
+    the reason each was refused."""
+
+    action: str
+    done: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+# The step that each tab's orders wait for (who may take it decides whose work they are).
+DESK_STEPS = {"confirm": "confirm", "allocate": "allocate", "ship": "ship", "transit": "deliver"}
+
+
+def _desk_tab(user: User, counts: dict[str, int], wanted: str | None) -> str:
+    """The tab to show: the one asked for while it has work for the user, else the first
+    tab with work for the user (review D16), else the one asked for. Work is an order
+    waiting for a step the user's role may take (an account manager does not allocate)."""
+
+    def has_work(key: str) -> bool:
+        return bool(counts.get(key)) and user.role in services.STEPS[DESK_STEPS[key]].staff
+
+    if wanted is not None and wanted in counts and has_work(wanted):
+        return wanted
+    for key, _status in selectors.DESK_TABS:
+        if has_work(key):
+            return key
+    return wanted if wanted in counts else "confirm"
+
+
+def _desk_response(
+    request: HttpRequest,
+    user: User,
+    tab: str | None,
+    *,
+    follow_work: bool = True,
+    bulk: BulkOutcome | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The desk on `tab`; with `follow_work` a tab without work gives way to the first tab
+    that has some (after an action, or when the desk opens without a tab)."""
+    counts = selectors.order_desk_counts(user=user)
     statuses = dict(selectors.DESK_TABS)
-    if tab not in statuses:
-        tab = "confirm"
+    if follow_work or tab not in statuses:
+        tab = _desk_tab(user, counts, tab)
+    assert tab is not None
     orders = (
         selectors.order_list(user=user)
         .filter(status=statuses[tab])
@@ -516,11 +556,21 @@ def _desk_response(request: HttpRequest, user: User, tab: str) -> HttpResponse:
     )
     paginator = Paginator(orders, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = [
-        {"order": order, "buttons": _action_buttons(services.order_actions(user=user, order=order))}
-        for order in page.object_list
-    ]
-    counts = selectors.order_desk_counts(user=user)
+    bulk_action = DESK_BULK.get(tab)
+    rows = []
+    for order in page.object_list:
+        actions = services.order_actions(user=user, order=order)
+        rows.append(
+            {
+                "order": order,
+                "buttons": _action_buttons(actions),
+                "selectable": bulk_action is not None and bulk_action in actions,
+            }
+        )
+    bulk_button = None
+    if bulk_action and any(row["selectable"] for row in rows):
+        label, icon = BULK_LABELS[bulk_action]
+        bulk_button = {"action": bulk_action, "label": str(label), "icon": icon}
     context = {
         "tab": tab,
         "tabs": [
@@ -528,19 +578,88 @@ def _desk_response(request: HttpRequest, user: User, tab: str) -> HttpResponse:
             for key, _status in selectors.DESK_TABS
         ],
         "rows": rows,
+        "bulk_button": bulk_button,
+        "bulk": bulk,
         "page": page,
         "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "today": timezone.localdate(),
     }
     template = "orders/_desk.html" if _fragment(request) else "orders/order_desk.html"
-    response = render(request, template, context)
+    response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
+    if request.method == "POST" and _fragment(request):
+        # The address bar follows the tab the desk moved to.
+        response["HX-Replace-Url"] = f"{reverse('order-desk')}?tab={tab}"
     return response
 
 
 @login_required
 def order_desk(request: HttpRequest) -> HttpResponse:
     """The staff order desk: orders to confirm, allocate, ship and in transit, in the user's
-    scope, oldest first, with one-click actions."""
+    scope, oldest first, with one-click actions and bulk actions on the selected rows. It
+    opens on the first tab that has work; a tab chosen in the address stays."""
     user = _desk_user(request)
-    return _desk_response(request, user, request.GET.get("tab", "confirm"))
+    tab = request.GET.get("tab")
+    return _desk_response(request, user, tab, follow_work=not tab)
+
+
+def _bulk_transition(*, user: User, action: str, picked: list[str]) -> BulkOutcome:
+    """Take `action` on each picked order (`number@version`), each through the service in a
+    transaction of its own: one refusal does not undo the others."""
+    outcome = BulkOutcome(action=action)
+    wanted: list[tuple[str, int | None]] = []
+    for value in picked:
+        number, _sep, given = value.strip().partition("@")
+        wanted.append((number[:16], int(given) if given.isdigit() else None))
+    orders = {
+        order.number: order
+        for order in selectors.order_list(user=user)
+        .select_related("custom_order")
+        .filter(number__in=[number for number, _v in wanted])
+    }
+    for number, expected in wanted:
+        order = orders.get(number)
+        if order is None:
+            outcome.failed.append((number, _("No such order in your scope.")))
+            continue
+        try:
+            services.order_transition(
+                user=user, order=order, action=action, expected_version=expected
+            )
+        except (ConflictError, PreconditionFailedError, PermissionDenied) as exc:
+            outcome.failed.append((number, str(exc) or _("You may not do this.")))
+        except ValidationError as exc:
+            outcome.failed.append((number, " ".join(exc.messages)))
+        except Http404:
+            outcome.failed.append((number, _("No such order in your scope.")))
+        except DatabaseError:
+            logger.exception("bulk %s of %s failed", action, number)
+            outcome.failed.append((number, _("The database was busy; try this order again.")))
+        else:
+            outcome.done.append(number)
+    return outcome
+
+
+@login_required
+@require_POST
+def order_desk_bulk(request: HttpRequest) -> HttpResponse:
+    """The tab's step (confirm, allocate, ship) on the selected orders; answers with the desk
+    and, per order, whether it took the step or why not. Never a 500 for a refusal."""
+    user = _desk_user(request)
+    tab = request.POST.get("tab", "")
+    action = DESK_BULK.get(tab)
+    if action is None:
+        messages.error(request, _("This tab has no bulk action."))
+        return _desk_response(request, user, tab, status=400)
+    if user.role not in services.STEPS[action].staff:
+        messages.error(request, _("Only the branch manager or headquarters may do this."))
+        return _desk_response(request, user, tab, status=403)
+    picked = list(dict.fromkeys(v for v in request.POST.getlist("order") if v.strip()))
+    if not picked:
+        messages.warning(request, _("Select at least one order."))
+        return _desk_response(request, user, tab, status=400)
+    if len(picked) > MAX_BULK:
+        messages.error(request, _("At most %(n)s orders at once.") % {"n": MAX_BULK})
+        return _desk_response(request, user, tab, status=400)
+    outcome = _bulk_transition(user=user, action=action, picked=picked)
+    return _desk_response(request, user, tab, bulk=outcome)

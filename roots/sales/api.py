@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from roots.core.api import (
     IF_MATCH_PARAMETER,
+    BusinessDateField,
     BusinessDateTimeField,
     CodeRelatedField,
     ErrorSerializer,
@@ -32,6 +33,7 @@ from roots.core.api import (
     request_user,
     scope_user,
 )
+from roots.core.fields import AllowListSerializerMixin
 from roots.customers.models import ChannelType, Contact, Customer
 from roots.org.models import Branch, Province, User
 from roots.sales import policies, selectors, services
@@ -79,7 +81,9 @@ class ScopedContactField(serializers.PrimaryKeyRelatedField):
 
 
 # --- leads ---------------------------------------------------------------------------------------
-class LeadSerializer(serializers.ModelSerializer):
+class LeadSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.LEAD_FIELDS
+
     province = CodeRelatedField(
         slug_field="code", queryset=Province.objects.all(), required=False, allow_null=True
     )
@@ -144,7 +148,7 @@ class ConvertOpportunitySerializer(serializers.Serializer):
     expected_value = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal(0), max_value=Decimal(10**11)
     )
-    close_date = serializers.DateField()
+    close_date = BusinessDateField()
 
 
 class LeadConvertSerializer(serializers.Serializer):
@@ -252,7 +256,10 @@ class LeadViewSet(
 
 
 # --- opportunities -------------------------------------------------------------------------------
-class OpportunitySerializer(serializers.ModelSerializer):
+class OpportunitySerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.OPPORTUNITY_FIELDS
+    fixed_fields = policies.OPPORTUNITY_FIXED_FIELDS
+
     customer = ScopedSlugRelatedField(
         slug_field="code",
         queryset=Customer.objects.all(),
@@ -523,7 +530,10 @@ class OpportunityViewSet(
 
 
 # --- activities ----------------------------------------------------------------------------------
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(AllowListSerializerMixin, serializers.ModelSerializer):
+    field_allow_list = policies.ACTIVITY_FIELDS
+    fixed_fields = policies.ACTIVITY_FIXED_FIELDS
+
     customer = ScopedSlugRelatedField(
         slug_field="code", queryset=Customer.objects.all(), required=False, allow_null=True
     )

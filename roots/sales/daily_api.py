@@ -17,7 +17,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from roots.core.api import ErrorSerializer, ScopedModelViewSet, request_user, scope_user
+from roots.core.api import (
+    BusinessDateField,
+    ErrorSerializer,
+    RenderedTextField,
+    ScopedModelViewSet,
+    request_user,
+    scope_user,
+)
 from roots.org.models import User
 from roots.sales import daily_selectors as selectors
 from roots.sales import daily_services as services
@@ -33,6 +40,9 @@ class DailyItemSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.username", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    title = RenderedTextField(read_only=True, help_text="In the reader's language.")
+    detail = RenderedTextField(read_only=True, help_text="In the reader's language.")
+    carry_reason = RenderedTextField(read_only=True, help_text="In the reader's language.")
     carried_from: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
         read_only=True,
         allow_null=True,
@@ -95,7 +105,7 @@ class EmptySerializer(serializers.Serializer):
 
 
 class DailyItemQuerySerializer(serializers.Serializer):
-    day = serializers.DateField(required=False, help_text="The day (default: today).")
+    day = BusinessDateField(required=False, help_text="The day (default: today).")
     user = serializers.CharField(
         required=False,
         max_length=150,
@@ -108,7 +118,9 @@ class DailyItemQuerySerializer(serializers.Serializer):
 
 class ClearingRateQuerySerializer(serializers.Serializer):
     # `from` is a Python keyword: the field is declared below under that name.
-    to = serializers.DateField(required=False, help_text="Last day (default: today).")
+    to = BusinessDateField(
+        required=False, first_year=FIRST_DAY.year, help_text="Last day (default: today)."
+    )
     user = serializers.CharField(
         required=False, max_length=150, help_text="Username (default: yourself)."
     )
@@ -121,8 +133,10 @@ class ClearingRateQuerySerializer(serializers.Serializer):
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(
-            required=False, help_text="First day (default: 13 days before `to`)."
+        fields["from"] = BusinessDateField(
+            required=False,
+            first_year=FIRST_DAY.year,
+            help_text="First day (default: 13 days before `to`).",
         )
         return fields
 
@@ -149,7 +163,7 @@ class ClearingRateQuerySerializer(serializers.Serializer):
 
 class ClearingRateSerializer(serializers.Serializer):
     user = serializers.CharField()
-    day = serializers.DateField()
+    day = BusinessDateField()
     items = serializers.IntegerField()
     done = serializers.IntegerField()
     rate = serializers.FloatField(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -16,6 +16,8 @@ from roots.org.models import STAFF_ROLES, Branch, Role, User
 from roots.sales.models import DailyItem, DailyItemKind, DailyItemStatus
 
 TEAM_DAYS = 14
+# The clearing rate a team aims at (the dashed line of the team chart).
+TARGET_RATE = 0.9
 # The branch "code" of staff without a branch (headquarters, product managers, call centres).
 NO_BRANCH = "-"
 
@@ -48,6 +50,9 @@ class DayRate:
     day: datetime.date
     items: int
     done: int
+    # Today's day is not over: its rate is shown as in progress, not judged by the colours,
+    # and left out of the period's totals (TeamRow.total, TeamView.total).
+    in_progress: bool = False
 
     @property
     def rate(self) -> float | None:
@@ -60,7 +65,7 @@ class DayRate:
 
     @property
     def css(self) -> str:
-        return rate_css(self.rate)
+        return "bg-azure-lt roots-in-progress" if self.in_progress else rate_css(self.rate)
 
 
 def day_range(date_from: datetime.date, date_to: datetime.date) -> list[datetime.date]:
@@ -263,10 +268,12 @@ class TeamRow:
 
     @property
     def total(self) -> DayRate:
+        """The period's completed days (today, in progress, left out)."""
+        days = [d for d in self.days if not d.in_progress]
         return DayRate(
-            day=self.days[-1].day if self.days else datetime.date.min,
-            items=sum(d.items for d in self.days),
-            done=sum(d.done for d in self.days),
+            day=days[-1].day if days else datetime.date.min,
+            items=sum(d.items for d in days),
+            done=sum(d.done for d in days),
         )
 
 
@@ -284,11 +291,23 @@ class TeamView:
 
     @property
     def total(self) -> DayRate:
+        """The team's rate over the period's completed days (today left out: in progress)."""
+        days = [d for d in self.team if not d.in_progress]
         return DayRate(
-            day=self.days[-1],
-            items=sum(d.items for d in self.team),
-            done=sum(d.done for d in self.team),
+            day=days[-1].day if days else self.days[-1],
+            items=sum(d.items for d in days),
+            done=sum(d.done for d in days),
         )
+
+    @property
+    def meets_target(self) -> bool | None:
+        """Whether the period's rate reaches TARGET_RATE (None without items)."""
+        rate = self.total.rate
+        return None if rate is None else rate >= TARGET_RATE
+
+
+def _in_progress(days: list[DayRate], today: datetime.date) -> list[DayRate]:
+    return [replace(d, in_progress=True) if d.day >= today else d for d in days]
 
 
 def _pooled(rows: list[TeamRow], days: list[datetime.date]) -> list[DayRate]:
@@ -297,6 +316,7 @@ def _pooled(rows: list[TeamRow], days: list[datetime.date]) -> list[DayRate]:
             day=day,
             items=sum(row.days[i].items for row in rows),
             done=sum(row.days[i].done for row in rows),
+            in_progress=any(row.days[i].in_progress for row in rows),
         )
         for i, day in enumerate(days)
     ]
@@ -353,7 +373,7 @@ def team_view(
             TeamRow(
                 label=branch.name,
                 sublabel=branch.code,
-                days=_series(counts, branch.pk, period),
+                days=_in_progress(_series(counts, branch.pk, period), today),
                 link=branch.code,
             )
             for branch in branches
@@ -362,7 +382,7 @@ def team_view(
             TeamRow(
                 label=_("Without a branch"),
                 sublabel=_("headquarters, product managers, call centres"),
-                days=_series(counts, None, period),
+                days=_in_progress(_series(counts, None, period), today),
                 link=NO_BRANCH,
             )
         )
@@ -379,7 +399,7 @@ def team_view(
         TeamRow(
             label=member.display_name,
             sublabel=str(roles.get(member.role, member.role)),
-            days=_series(counts, member.pk, period),
+            days=_in_progress(_series(counts, member.pk, period), today),
             username=member.username,
         )
         for member in members

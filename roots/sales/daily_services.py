@@ -26,15 +26,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
+from roots.core import i18n_text
 from roots.core.exceptions import ConflictError
+from roots.core.i18n_text import Text
 from roots.orders.models import CustomOrder, CustomOrderStatus
 from roots.org.models import STAFF_ROLES, Role, User
+from roots.sales import texts
 from roots.sales.models import (
     Activity,
+    ActivityKind,
     ActivityStatus,
     DailyItem,
     DailyItemKind,
@@ -87,13 +91,22 @@ def has_board(user: User) -> bool:
 # --- what the user's work asks for -----------------------------------------------------------
 @dataclass(frozen=True)
 class Candidate:
-    """An item a source proposes for a user's day."""
+    """An item a source proposes for a user's day: its title and detail are generated text
+    (rendered in the reader's language) or literal text (a complaint's own subject)."""
 
     kind: str
     source_key: str
-    title: str
-    detail: str
+    title: Text | str
+    detail: Text | str
     url: str
+
+    def literal(self, name: str, limit: int) -> str:
+        """The title or detail as written now (kept beside the generated text)."""
+        return _clip(str(getattr(self, name)), limit)
+
+    def generated(self, name: str) -> dict[str, Any]:
+        value = getattr(self, name)
+        return i18n_text.as_stored(value) if isinstance(value, Text) else {}
 
 
 def _url(name: str, *args: Any) -> str:
@@ -102,11 +115,6 @@ def _url(name: str, *args: Any) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
-
-
-def _when(value: datetime.datetime) -> str:
-    local = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
-    return formats.date_format(local, "SHORT_DATETIME_FORMAT")
 
 
 def _clip(text: str, limit: int) -> str:
@@ -123,20 +131,20 @@ def _follow_ups(user: User, day: datetime.date) -> Iterator[Candidate]:
     )
     for activity in activities:
         party = activity.customer or activity.lead
-        detail = _("%(kind)s planned for %(when)s") % {
-            "kind": activity.get_kind_display(),
-            "when": _when(activity.planned_at),
-        }
+        detail = texts.FOLLOW_UP_DETAIL(
+            kind=i18n_text.choice(ActivityKind, activity.kind),
+            when=i18n_text.moment(activity.planned_at),
+        )
         if party is not None:
-            detail = f"{party} · {detail}"
+            detail = i18n_text.join([str(party), detail], sep="dot")
         url = _url("activity-detail", activity.pk)
         if not url and activity.customer is not None:
             url = _url("customer-detail", activity.customer.code)
         yield Candidate(
             kind=DailyItemKind.FOLLOW_UP,
             source_key=f"activity:{activity.pk}",
-            title=_clip(_("Follow up: %(subject)s") % {"subject": activity.subject}, TITLE_MAX),
-            detail=_clip(detail, DETAIL_MAX),
+            title=texts.FOLLOW_UP_TITLE(subject=activity.subject),
+            detail=detail,
             url=url,
         )
 
@@ -160,26 +168,19 @@ def _stock_outs(user: User, day: datetime.date) -> Iterator[Candidate]:
         return
     for alert in _stock_alerts(user=user, as_of=day, kind="stock_out", limit=limit):
         cover = alert.days_of_cover
-        detail = _(
-            "%(customer)s · %(outlet)s: %(stock)s in stock, %(sales)s sold a day, "
-            "%(cover)s days of cover (reported %(date)s)"
-        ) % {
-            "customer": alert.customer_name,
-            "outlet": alert.outlet_name,
-            "stock": alert.stock_units,
-            "sales": alert.daily_sales,
-            "cover": cover if cover is not None else "—",
-            "date": formats.date_format(alert.reported_on, "SHORT_DATE_FORMAT"),
-        }
+        detail = texts.STOCK_OUT_DETAIL(
+            customer=alert.customer_name,
+            outlet=alert.outlet_name,
+            stock=i18n_text.number(alert.stock_units),
+            sales=i18n_text.number(alert.daily_sales),
+            cover=i18n_text.number(cover) if cover is not None else "—",
+            date=i18n_text.day(alert.reported_on, "SHORT_DATE_FORMAT"),
+        )
         yield Candidate(
             kind=DailyItemKind.STOCK_OUT,
             source_key=_clip(f"stock:{alert.outlet_code}:{alert.sku_code}", 100),
-            title=_clip(
-                _("Stock-out risk: %(sku)s at %(outlet)s")
-                % {"sku": alert.sku_name, "outlet": alert.outlet_name},
-                TITLE_MAX,
-            ),
-            detail=_clip(detail, DETAIL_MAX),
+            title=texts.STOCK_OUT_TITLE(sku=alert.sku_name, outlet=alert.outlet_name),
+            detail=detail,
             url=_url("outlet-detail", alert.outlet_code),
         )
 
@@ -199,16 +200,17 @@ def _complaints(user: User, day: datetime.date) -> Iterator[Candidate]:
         .order_by("response_due", "pk")[:MAX_PER_SOURCE]
     )
     for complaint in complaints:
-        if complaint.first_response_at is None:
-            detail = _("%(customer)s · answer by %(due)s")
-        else:
-            detail = _("%(customer)s · resolve by %(due)s")
-        detail = detail % {"customer": complaint.customer.name, "due": _when(complaint.due_at)}
+        said = (
+            texts.COMPLAINT_ANSWER
+            if complaint.first_response_at is None
+            else texts.COMPLAINT_RESOLVE
+        )
+        detail = said(customer=complaint.customer.name, due=i18n_text.moment(complaint.due_at))
         yield Candidate(
             kind=DailyItemKind.COMPLAINT,
             source_key=f"complaint:{complaint.pk}",
-            title=_clip(f"{complaint.number}: {complaint.subject}", TITLE_MAX),
-            detail=_clip(detail, DETAIL_MAX),
+            title=f"{complaint.number}: {complaint.subject}",
+            detail=detail,
             url=_url("complaint-detail", complaint.number),
         )
 
@@ -227,19 +229,11 @@ def _custom_orders(user: User, day: datetime.date) -> Iterator[Candidate]:
             yield Candidate(
                 kind=DailyItemKind.CUSTOM_ORDER,
                 source_key=f"custom:{order.pk}:quote",
-                title=_clip(
-                    _("Quote %(number)s: %(title)s")
-                    % {"number": order.number, "title": order.title},
-                    TITLE_MAX,
-                ),
-                detail=_clip(
-                    _("%(customer)s · %(quantity)s units, requested %(when)s")
-                    % {
-                        "customer": order.customer.name,
-                        "quantity": order.quantity,
-                        "when": _when(order.created_at),
-                    },
-                    DETAIL_MAX,
+                title=texts.QUOTE_TITLE(number=order.number, title=order.title),
+                detail=texts.QUOTE_DETAIL(
+                    customer=order.customer.name,
+                    quantity=order.quantity,
+                    when=i18n_text.moment(order.created_at),
                 ),
                 url=_url("custom-order-detail", order.number),
             )
@@ -251,15 +245,9 @@ def _custom_orders(user: User, day: datetime.date) -> Iterator[Candidate]:
             yield Candidate(
                 kind=DailyItemKind.CUSTOM_ORDER,
                 source_key=f"custom:{order.pk}:produce",
-                title=_clip(
-                    _("Start production of %(number)s: %(title)s")
-                    % {"number": order.number, "title": order.title},
-                    TITLE_MAX,
-                ),
-                detail=_clip(
-                    _("%(customer)s · production must start by %(due)s")
-                    % {"customer": order.customer.name, "due": _when(due) if due else "—"},
-                    DETAIL_MAX,
+                title=texts.PRODUCE_TITLE(number=order.number, title=order.title),
+                detail=texts.PRODUCE_DETAIL(
+                    customer=order.customer.name, due=i18n_text.moment(due) if due else "—"
                 ),
                 url=_url("custom-order-detail", order.number),
             )
@@ -278,19 +266,11 @@ def _custom_orders(user: User, day: datetime.date) -> Iterator[Candidate]:
             yield Candidate(
                 kind=DailyItemKind.CUSTOM_ORDER,
                 source_key=f"custom:{order.pk}:decide",
-                title=_clip(
-                    _("Ask %(customer)s to decide on the quote %(number)s")
-                    % {"customer": order.customer.name, "number": order.number},
-                    TITLE_MAX,
-                ),
-                detail=_clip(
-                    _("%(title)s · quoted %(when)s, valid until %(until)s")
-                    % {
-                        "title": order.title,
-                        "when": _when(order.quoted_at) if order.quoted_at else "—",
-                        "until": formats.date_format(valid, "SHORT_DATE_FORMAT") if valid else "—",
-                    },
-                    DETAIL_MAX,
+                title=texts.DECIDE_TITLE(customer=order.customer.name, number=order.number),
+                detail=texts.DECIDE_DETAIL(
+                    title=order.title,
+                    when=i18n_text.moment(order.quoted_at) if order.quoted_at else "—",
+                    until=i18n_text.day(valid, "SHORT_DATE_FORMAT") if valid else "—",
                 ),
                 url=_url("custom-order-detail", order.number),
             )
@@ -328,7 +308,11 @@ def _close_open(queryset: models.QuerySet[DailyItem], *, now: datetime.datetime)
         with override(code):
             reason = str(NOT_CLEARED_REASON)
         total += items.update(
-            status=DailyItemStatus.CARRIED, carry_reason=reason, closed_at=now, updated_at=now
+            status=DailyItemStatus.CARRIED,
+            carry_reason=reason,
+            carry_reason_text=i18n_text.as_stored(texts.NOT_CLEARED()),
+            closed_at=now,
+            updated_at=now,
         )
     return total
 
@@ -383,7 +367,9 @@ def daily_board_build(*, user: User, day: datetime.date) -> BuildResult:
                 day=day,
                 kind=item.kind,
                 title=item.title,
+                title_text=item.title_text,
                 detail=item.detail,
+                detail_text=item.detail_text,
                 url=item.url,
                 source_key=key,
                 carried_from=item,
@@ -403,8 +389,10 @@ def daily_board_build(*, user: User, day: datetime.date) -> BuildResult:
                 user=user,
                 day=day,
                 kind=candidate.kind,
-                title=candidate.title,
-                detail=candidate.detail,
+                title=candidate.literal("title", TITLE_MAX),
+                title_text=candidate.generated("title"),
+                detail=candidate.literal("detail", DETAIL_MAX),
+                detail_text=candidate.generated("detail"),
                 url=candidate.url,
                 source_key=candidate.source_key,
             )
@@ -521,8 +509,11 @@ def daily_item_carry(*, user: User, item: DailyItem, reason: str) -> DailyItem:
         )
     locked.status = DailyItemStatus.CARRIED
     locked.carry_reason = clean_reason
+    locked.carry_reason_text = {}
     locked.closed_at = timezone.now()
-    locked.save(update_fields=["status", "carry_reason", "closed_at", "updated_at"])
+    locked.save(
+        update_fields=["status", "carry_reason", "carry_reason_text", "closed_at", "updated_at"]
+    )
     return locked
 
 
@@ -537,6 +528,53 @@ def daily_item_reopen(*, user: User, item: DailyItem) -> DailyItem:
         raise ConflictError(_("This item was already carried into another day."))
     locked.status = DailyItemStatus.OPEN
     locked.carry_reason = ""
+    locked.carry_reason_text = {}
     locked.closed_at = None
-    locked.save(update_fields=["status", "carry_reason", "closed_at", "updated_at"])
+    locked.save(
+        update_fields=["status", "carry_reason", "carry_reason_text", "closed_at", "updated_at"]
+    )
     return locked
+
+
+# --- several items at once -------------------------------------------------------------------
+BULK_STEPS = ("done", "carry")
+BULK_MAX = 200
+
+
+class BulkResult(TypedDict):
+    """What a bulk step did: the items it changed, and those it left with the reason."""
+
+    changed: list[DailyItem]
+    skipped: list[tuple[DailyItem, str]]
+
+
+def daily_items_bulk(
+    *, user: User, items: list[DailyItem], step: str, reason: str = ""
+) -> BulkResult:
+    """Mark several own items of today done, or carry them over with one reason for all.
+    Each item is its own transaction (`daily_item_done` / `daily_item_carry`): one that
+    cannot take the step now (done already, a past day) is skipped with the reason, the
+    others go through. The caller has looked the items up in its scope; the reason is
+    checked before any item changes (400)."""
+    if step not in BULK_STEPS:
+        raise ValidationError({"step": [_("Choose done or carry over.")]})
+    if not items:
+        raise ValidationError({"items": [_("Select at least one item.")]})
+    if len(items) > BULK_MAX:
+        raise ValidationError(
+            {"items": [_("At most %(limit)s items at once.") % {"limit": BULK_MAX}]}
+        )
+    if step == "carry":
+        reason = _clean_text(reason, field="reason", limit=REASON_MAX, required=True)
+    result: BulkResult = {"changed": [], "skipped": []}
+    for item in items:
+        try:
+            if step == "done":
+                changed = daily_item_done(user=user, item=item)
+            else:
+                changed = daily_item_carry(user=user, item=item, reason=reason)
+        except (ConflictError, PermissionDenied) as exc:
+            result["skipped"].append((item, str(exc)))
+        else:
+            result["changed"].append(changed)
+    return result

@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from roots.core.exceptions import ConflictError
+from roots.core.export import Column, xlsx_response
+from roots.core.throttling import cost_throttled
 from roots.org.models import Role, User
 from roots.sales import daily_selectors as selectors
 from roots.sales import daily_services as services
@@ -150,10 +152,10 @@ def _own_item(request: HttpRequest, pk: int) -> DailyItem:
 
 def _done_message(step: str, item: DailyItem) -> str:
     if step == "done":
-        return _("Cleared: %(title)s") % {"title": item.title}
+        return _("Cleared: %(title)s") % {"title": item.get_title_display()}
     if step == "carry":
-        return _("Carried over to tomorrow: %(title)s") % {"title": item.title}
-    return _("Reopened: %(title)s") % {"title": item.title}
+        return _("Carried over to tomorrow: %(title)s") % {"title": item.get_title_display()}
+    return _("Reopened: %(title)s") % {"title": item.get_title_display()}
 
 
 @login_required
@@ -206,6 +208,90 @@ def daily_item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect(_board_url(item.day))
 
 
+class BulkForm(forms.Form):
+    step = forms.ChoiceField(choices=[(s, s) for s in services.BULK_STEPS])
+    items = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    reason = forms.CharField(max_length=services.REASON_MAX, required=False, strip=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any whole number may be named; whether it is one's own item is looked up after.
+        raw = self.data.getlist("items") if hasattr(self.data, "getlist") else []
+        field = self.fields["items"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(v, v) for v in raw if str(v).isdigit()]
+
+
+def _bulk_summary(step: str, result: services.BulkResult) -> str:
+    changed = len(result["changed"])
+    if step == "done":
+        text = _("%(count)s items cleared.") % {"count": changed}
+    else:
+        text = _("%(count)s items carried over to tomorrow.") % {"count": changed}
+    if result["skipped"]:
+        text += " " + _("%(count)s skipped: %(reasons)s") % {
+            "count": len(result["skipped"]),
+            "reasons": "; ".join(
+                f"{item.get_title_display()} ({why})" for item, why in result["skipped"]
+            ),
+        }
+    return text
+
+
+@login_required
+@require_POST
+def daily_bulk(request: HttpRequest) -> HttpResponse:
+    """Several items of one's own board at once: done, or carried over with one reason for
+    all (`items` = ids, `step`, `reason`). Every id must be an item of one's own board
+    (else 404, and nothing changes); each item is then its own transaction, and the answer
+    sums up what changed and what was skipped (done already, ...)."""
+    user = _user(request)
+    _require_board(user)
+    today = services.board_today()
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        if "items" in form.errors and any(
+            not str(v).isdigit() for v in request.POST.getlist("items")
+        ):
+            raise Http404
+        context = _board_context(
+            request,
+            owner=user,
+            day=today,
+            error=" ".join(str(e) for errors in form.errors.values() for e in errors),
+        )
+        return _render_board(request, context, status=400)
+    ids = set(form.cleaned_data["items"])
+    items = list(
+        selectors.daily_item_list(user=user).filter(pk__in=ids, user=user).order_by("day", "pk")
+    )
+    if len(items) != len(ids):
+        raise Http404  # an id that is not an item of one's own board: nothing changes
+    step = form.cleaned_data["step"]
+    try:
+        result = services.daily_items_bulk(
+            user=user, items=items, step=step, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        bound = CarryForm(request.POST) if step == "carry" else None
+        context = _board_context(
+            request,
+            owner=user,
+            day=today,
+            error=" ".join(exc.messages),
+            carry_form=bound,
+        )
+        context["bulk_reason_error"] = step == "carry"
+        return _render_board(request, context, status=400)
+    summary = _bulk_summary(step, result)
+    if _is_htmx(request):
+        context = _board_context(request, owner=user, day=today)
+        context["notice"] = summary
+        return _render_board(request, context)
+    messages.success(request, summary)
+    return redirect(_board_url())
+
+
 @login_required
 @require_POST
 def daily_add(request: HttpRequest) -> HttpResponse:
@@ -250,11 +336,17 @@ def daily_refresh(request: HttpRequest) -> HttpResponse:
 
 
 def _team_chart(view: selectors.TeamView) -> dict[str, Any]:
+    # Today is not over: its point stays off the line (its label says so).
     return {
         "title": _("Team's daily clearing rate"),
         "series": _("Clearing rate"),
-        "labels": [formats.date_format(day, "SHORT_DATE_FORMAT") for day in view.days],
-        "rates": [cell.percent for cell in view.team],
+        "labels": [
+            formats.date_format(cell.day, "SHORT_DATE_FORMAT")
+            + (" " + _("(in progress)") if cell.in_progress else "")
+            for cell in view.team
+        ],
+        "rates": [None if cell.in_progress else cell.percent for cell in view.team],
+        "target": round(selectors.TARGET_RATE * 100),
         "items": [cell.items for cell in view.team],
         "done": [cell.done for cell in view.team],
         "items_label": _("Items"),
@@ -262,10 +354,7 @@ def _team_chart(view: selectors.TeamView) -> dict[str, Any]:
     }
 
 
-@login_required
-def daily_team(request: HttpRequest) -> HttpResponse:
-    """Clearing rates of the last 14 days: a branch manager's branch staff; headquarters
-    per branch, and one branch's staff with `?branch=` (`-`: staff without a branch)."""
+def _team(request: HttpRequest) -> selectors.TeamView:
     user = _user(request)
     _require_board(user)
     if not selectors.is_team_manager(user):
@@ -274,11 +363,50 @@ def daily_team(request: HttpRequest) -> HttpResponse:
     view = selectors.team_view(user=user, today=today, branch_code=request.GET.get("branch"))
     if view is None:
         raise Http404
+    return view
+
+
+@login_required
+def daily_team(request: HttpRequest) -> HttpResponse:
+    """Clearing rates of the last 14 days: a branch manager's branch staff; headquarters
+    per branch, and one branch's staff with `?branch=` (`-`: staff without a branch).
+    Today is shown as in progress and left out of the period's rates."""
+    user = _user(request)
+    view = _team(request)
+    today = services.board_today()
     context = {
         "view": view,
         "chart": _team_chart(view),
         "today": today,
         "is_hq": user.role == Role.HQ_ADMIN,
         "no_branch_code": selectors.NO_BRANCH,
+        "target_percent": round(selectors.TARGET_RATE * 100),
+        "meets_target": view.meets_target,
     }
     return render(request, "sales/daily_team.html", context)
+
+
+@login_required
+@cost_throttled
+def daily_team_export(request: HttpRequest) -> HttpResponse:
+    """The team table as an XLSX workbook: one row per person (or branch) and day, with
+    items, done items and the rate (today marked as in progress)."""
+    view = _team(request)
+    rows = [(row, cell) for row in view.rows for cell in row.days]
+    columns = [
+        Column(_("Branch") if view.by_branch else _("Name"), lambda r: r[0].label, 18),
+        Column(
+            _("Code") if view.by_branch else _("Username"),
+            lambda r: r[0].link if view.by_branch else r[0].username,
+            12,
+        ),
+        Column(_("Day"), lambda r: r[1].day, 11),
+        Column(_("Items"), lambda r: r[1].items, 8, "number"),
+        Column(_("Done"), lambda r: r[1].done, 8, "number"),
+        Column(_("Clearing rate"), lambda r: r[1].rate, 10, "percent"),
+        Column(_("In progress"), lambda r: r[1].in_progress, 10),
+    ]
+    name = "team-clearing-rate"
+    if view.branch is not None:
+        name += f"-{view.branch.code}"
+    return xlsx_response(name=name, sheet=_("Team clearing rate"), columns=columns, rows=rows)

@@ -23,7 +23,7 @@ from roots.core.models import Sequence
 from roots.core.search import build_search_text
 from roots.customers.models import Customer, CustomerStatus, Tier
 from roots.finance.models import Invoice
-from roots.org.demo.common import AS_OF, DemoRandom, own_timestamps
+from roots.org.demo.common import AS_OF, DemoRandom, not_after_now, own_timestamps
 from roots.org.models import Role, User
 
 from .models import (
@@ -197,8 +197,10 @@ def _opportunities(
             if closed
             else AS_OF + timedelta(days=rng.between(7, 150))
         )
-        created = _at(close_date - timedelta(days=rng.between(30, 120)), 9, zone)
+        # Opened (and last moved) before the moment of seeding, however far the close date.
+        created = not_after_now(_at(close_date - timedelta(days=rng.between(30, 120)), 9, zone))
         changed = min(created + timedelta(days=rng.between(3, 30)), _at(AS_OF, 9, zone))
+        changed = max(created, not_after_now(changed))
         name = f"{customer.name[:12]} {rng.choice(OPPORTUNITY_TOPICS)}"
         opportunity = Opportunity(
             code=f"OP{start + index + 1:06d}",
@@ -244,8 +246,10 @@ def _activities(
             status=ActivityStatus.DONE if done else ActivityStatus.PLANNED,
             done_at=planned + timedelta(hours=1) if done else None,
             outcome=rng.choice(OUTCOMES) if done else "",
-            created_at=planned - timedelta(days=3),
-            updated_at=planned + timedelta(hours=1) if done else planned - timedelta(days=3),
+            created_at=not_after_now(planned - timedelta(days=3)),
+            updated_at=planned + timedelta(hours=1)
+            if done
+            else not_after_now(planned - timedelta(days=3)),
         )
         made.append(activity)
     return made

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roots.core.dates import BusinessDateFilter
 from roots.customers.filters import SearchFilterMixin, StrictBooleanFilter
 from roots.customers.models import ChannelType, Priority
 from roots.sales.models import (
@@ -67,6 +68,7 @@ class OpportunityFilter(SearchFilterMixin):
     branch = _branch()
     customer = _customer()
     lead = django_filters.CharFilter(field_name="lead__code", label=_("Lead"), max_length=12)
+    due = StrictBooleanFilter(method="filter_due", label=_("Open, expected to close by today"))
     close_month = django_filters.CharFilter(
         method="filter_close_month",
         label=_("Close month"),
@@ -85,6 +87,14 @@ class OpportunityFilter(SearchFilterMixin):
         condition = Q(stage__in=OPEN_STAGES)
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
+    def filter_due(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Open deals whose expected close date is today or has passed: the next step is
+        due (the "my day" tile)."""
+        if value is None:
+            return queryset
+        condition = Q(stage__in=OPEN_STAGES, close_date__lte=timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
     def filter_close_month(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:
             return queryset
@@ -101,10 +111,10 @@ class ActivityFilter(django_filters.FilterSet):
     opportunity = django_filters.CharFilter(
         field_name="opportunity__code", label=_("Opportunity"), max_length=12
     )
-    planned_from = django_filters.DateFilter(
+    planned_from = BusinessDateFilter(
         field_name="planned_at", lookup_expr="date__gte", label=_("Planned from")
     )
-    planned_to = django_filters.DateFilter(
+    planned_to = BusinessDateFilter(
         field_name="planned_at", lookup_expr="date__lte", label=_("Planned to")
     )
     overdue = StrictBooleanFilter(method="filter_overdue", label=_("Planned and past due"))

@@ -10,6 +10,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from roots.core.dates import BusinessDateFormField
+from roots.core.fields import AllowListFormMixin, writable_fields
 from roots.customers.forms import ServiceErrorsMixin
 from roots.customers.models import ChannelType, Contact, Customer
 from roots.org.models import Branch, Role, User
@@ -92,7 +94,9 @@ class ResolveMixin(ServiceErrorsMixin):
 
 
 # --- leads ---------------------------------------------------------------------------------------
-class LeadForm(ResolveMixin, forms.ModelForm):
+class LeadForm(AllowListFormMixin, ResolveMixin, forms.ModelForm):
+    field_allow_list = policies.LEAD_FIELDS
+
     class Meta:
         model = Lead
         fields = list(services.LEAD_FIELDS)
@@ -101,7 +105,13 @@ class LeadForm(ResolveMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        if user.role == Role.HQ_ADMIN and self.instance.pk is None:
+        editing = self.instance.pk is not None
+        # Headquarters choose the branch (and may move a lead to another one, with an
+        # owner of that branch: the owners of every branch are offered then).
+        moves_branch = user.role == Role.HQ_ADMIN and (
+            not editing or "branch" in writable_fields(user, policies.LEAD_FIELDS)
+        )
+        if moves_branch:
             self.fields["branch"] = forms.ModelChoiceField(
                 label=_("Branch"),
                 queryset=Branch.objects.order_by("code"),
@@ -109,11 +119,15 @@ class LeadForm(ResolveMixin, forms.ModelForm):
                 required=False,
                 help_text=_("The owner's branch when left empty."),
             )
+            if editing:
+                self.initial["branch"] = self.instance.branch.code
         if policies.may_choose_owner(user):
-            branch = self.instance.branch if self.instance.pk else None
+            branch = self.instance.branch if editing and not moves_branch else None
             self.fields["owner"] = _owner_field(user, branch)
-            if self.instance.pk:
+            if editing:
                 self.initial["owner"] = self.instance.owner.username
+        if editing:
+            self.limit_to_allowed(user)
 
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k in services.LEAD_FIELDS}
@@ -144,7 +158,7 @@ class ConvertForm(ResolveMixin, forms.Form):
         max_value=Decimal(10**11),
         required=False,
     )
-    close_date = forms.DateField(label=_("Expected close date"), required=False, widget=DATE)
+    close_date = BusinessDateFormField(label=_("Expected close date"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, user: User, lead: Lead, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -185,7 +199,9 @@ class ConvertForm(ResolveMixin, forms.Form):
 
 
 # --- opportunities -------------------------------------------------------------------------------
-class OpportunityForm(ResolveMixin, forms.ModelForm):
+class OpportunityForm(AllowListFormMixin, ResolveMixin, forms.ModelForm):
+    field_allow_list = policies.OPPORTUNITY_FIELDS
+
     stage = forms.ChoiceField(
         label=_("Stage"),
         choices=[(s, Stage(s).label) for s in OPEN_STAGES],
@@ -239,6 +255,8 @@ class OpportunityForm(ResolveMixin, forms.ModelForm):
             self.fields["owner"] = _owner_field(user, branch)
             if editing:
                 self.initial["owner"] = self.instance.owner.username
+        if editing:
+            self.limit_to_allowed(user)
 
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k in services.OPPORTUNITY_FIELDS}
@@ -274,8 +292,10 @@ class ReopenForm(forms.Form):
 
 
 # --- activities ----------------------------------------------------------------------------------
-class ActivityForm(ResolveMixin, forms.ModelForm):
+class ActivityForm(AllowListFormMixin, ResolveMixin, forms.ModelForm):
     """Plan an activity, or log one that took place (`done` with its outcome)."""
+
+    field_allow_list = policies.ACTIVITY_FIELDS
 
     done = forms.BooleanField(label=_("It already took place"), required=False)
     outcome = forms.CharField(
@@ -335,6 +355,8 @@ class ActivityForm(ResolveMixin, forms.ModelForm):
             self.fields["owner"] = _owner_field(user, self.instance.branch if editing else None)
             if editing:
                 self.initial["owner"] = self.instance.owner.username
+        if editing:
+            self.limit_to_allowed(user)
 
     @property
     def logs_done(self) -> bool:

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from roots.core.dates import BusinessDateField, BusinessDateTimeField
+from roots.core.i18n_text import GeneratedTextField, rendered
 from roots.core.models import ScopedQuerySet, SearchableMixin, TimeStampedModel, VersionedModel
 from roots.customers.models import ChannelType, Priority, customer_scope
 from roots.org.models import Role
@@ -232,14 +234,14 @@ class Opportunity(SearchableMixin, VersionedModel):
         validators=[MaxValueValidator(100)],
         help_text=_("Leave empty to use the stage's default."),
     )
-    close_date = models.DateField(_("expected close date"))
+    close_date = BusinessDateField(_("expected close date"))
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     lost_reason = models.CharField(
         _("reason lost"), max_length=20, choices=LostReason.choices, blank=True
     )
     lost_note = models.CharField(_("why it was lost"), max_length=500, blank=True)
-    stage_changed_at = models.DateTimeField(_("stage changed at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    stage_changed_at = BusinessDateTimeField(_("stage changed at"), null=True, blank=True)
+    closed_at = BusinessDateTimeField(_("closed at"), null=True, blank=True)
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     search_text = models.CharField(max_length=800, editable=False, db_index=True, default="")
 
@@ -337,11 +339,11 @@ class Activity(VersionedModel):
         null=True,
         blank=True,
     )
-    planned_at = models.DateTimeField(_("planned for"), db_index=True)
+    planned_at = BusinessDateTimeField(_("planned for"), db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
     )
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_at = BusinessDateTimeField(_("done at"), null=True, blank=True)
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     outcome = models.TextField(_("outcome"), max_length=2000, blank=True)
 
@@ -470,10 +472,15 @@ class DailyItem(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="daily_items",
     )
-    day = models.DateField(_("day"), db_index=True)
+    day = BusinessDateField(_("day"), db_index=True)
     kind = models.CharField(_("kind"), max_length=15, choices=DailyItemKind.choices)
+    # Title and detail as written (an own task's words; generated ones as first rendered),
+    # and, for items the board generates, the message id and parameters that render them in
+    # the reader's language (`roots.sales.texts`).
     title = models.CharField(_("title"), max_length=300)
+    title_text = GeneratedTextField(_("generated title"))
     detail = models.CharField(_("detail"), max_length=500, blank=True)
+    detail_text = GeneratedTextField(_("generated detail"))
     url = models.CharField(_("link"), max_length=300, blank=True)
     # What the item is about ("complaint:42", "activity:7", "stock:O0001:SKU1"): one item per
     # source per user and day, so building the board twice adds nothing.
@@ -486,7 +493,8 @@ class DailyItem(TimeStampedModel):
         db_index=True,
     )
     carry_reason = models.CharField(_("reason carried over"), max_length=300, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    carry_reason_text = GeneratedTextField(_("generated reason"))
+    closed_at = BusinessDateTimeField(_("closed at"), null=True, blank=True)
     carried_from = models.ForeignKey(
         "self",
         verbose_name=_("carried over from"),
@@ -517,3 +525,7 @@ class DailyItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.day} {self.title}"
+
+    get_title_display = rendered("title")
+    get_detail_display = rendered("detail")
+    get_carry_reason_display = rendered("carry_reason")

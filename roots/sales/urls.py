@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("sales/matrix/", views.priority_matrix, name="priority-matrix"),
     # opportunities
     path("sales/opportunities/", views.opportunity_list, name="opportunity-list"),
+    path("sales/opportunities/export/", views.opportunity_export, name="opportunity-export"),
     path("sales/opportunities/new/", views.opportunity_create, name="opportunity-create"),
     path("sales/opportunities/<str:code>/", views.opportunity_detail, name="opportunity-detail"),
     path("sales/opportunities/<str:code>/edit/", views.opportunity_edit, name="opportunity-edit"),
@@ -22,6 +23,7 @@ urlpatterns: list[URLPattern] = [
     ),
     # leads
     path("sales/leads/", views.lead_list, name="lead-list"),
+    path("sales/leads/export/", views.lead_export, name="lead-export"),
     path("sales/leads/new/", views.lead_create, name="lead-create"),
     path("sales/leads/<str:code>/", views.lead_detail, name="lead-detail"),
     path("sales/leads/<str:code>/edit/", views.lead_edit, name="lead-edit"),
@@ -30,6 +32,7 @@ urlpatterns: list[URLPattern] = [
     path("sales/leads/<str:code>/disqualify/", views.lead_disqualify, name="lead-disqualify"),
     # activities
     path("sales/activities/", views.activity_list, name="activity-list"),
+    path("sales/activities/export/", views.activity_export, name="activity-export"),
     path("sales/activities/new/", views.activity_create, name="activity-create"),
     path("sales/activities/<int:pk>/", views.activity_detail, name="activity-detail"),
     path("sales/activities/<int:pk>/edit/", views.activity_edit, name="activity-edit"),

@@ -6,3 +6,7 @@ class ServiceConfig(AppConfig):
     name = "roots.service"
     label = "service"
     verbose_name = _("Service")
+
+    def ready(self) -> None:
+        # Registers this app's kinds of record with the top bar's search.
+        from roots.service import searchers  # noqa: F401

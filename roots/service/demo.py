@@ -20,9 +20,11 @@ from simple_history.utils import bulk_create_with_history
 from roots.core.models import Sequence
 from roots.core.search import build_search_text
 from roots.customers.models import Customer, CustomerStatus, Outlet
-from roots.org.demo.common import AS_OF, DemoRandom, own_timestamps
+from roots.org.demo.common import AS_OF, DemoRandom, not_after_now, own_timestamps
+from roots.org.demo.logins import showcase_customers
 from roots.org.models import Role, User
 from roots.service.models import (
+    ACTIVE_STATUSES,
     Complaint,
     ComplaintCategory,
     ComplaintMessage,
@@ -161,7 +163,9 @@ class _Generator:
     def __init__(self, rng: DemoRandom) -> None:
         self.rng = rng
         self.tz = ZoneInfo(settings.TIME_ZONE)
-        self.now = datetime.combine(AS_OF, time(18, 0), tzinfo=self.tz)
+        # The end of the demo's working day, unless the demo is seeded before it: nothing
+        # has happened after the moment of seeding.
+        self.now = not_after_now(datetime.combine(AS_OF, time(18, 0), tzinfo=self.tz))
 
     def raised_at(self) -> datetime:
         recent = self.rng.chance(RECENT_SHARE)
@@ -179,14 +183,15 @@ class _Generator:
         return start + timedelta(hours=hours, minutes=self.rng.between(0, 20))
 
     def complaint(
-        self, party: _Party, number: int
+        self, party: _Party, number: int, raised: datetime | None = None
     ) -> tuple[Complaint, list[ComplaintMessage], datetime]:
         rng = self.rng
         category = rng.weighted(list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values()))
         subject, description = rng.choice(TOPICS[category])
         description = description.format(n=rng.between(2, 9))
         severity = Severity.URGENT if rng.chance(URGENT_SHARE) else Severity.NORMAL
-        raised = self.raised_at()
+        if raised is None:
+            raised = self.raised_at()
         hours = sla_hours(severity)
         response_due = raised + timedelta(hours=hours["response"])
         resolution_due = raised + timedelta(hours=hours["resolution"])
@@ -288,6 +293,28 @@ def seed_complaints(*, scale: str, rng: DemoRandom) -> dict[str, int]:
     weights = [p.weight for p in parties]
     drawn = [rng.weighted(parties, weights) for _ in range(COMPLAINT_COUNTS.get(scale, 60))]
     made = [generator.complaint(party, 0) for party in drawn]
+    # The README's customer logins each find a complaint still open, raised by them hours ago.
+    by_customer = {party.customer_id: party for party in parties}
+    showcase = showcase_customers()
+    for customer_id, user_id in showcase.items():
+        party = by_customer.get(customer_id)
+        if party is None or any(
+            c.customer_id == customer_id and c.status in ACTIVE_STATUSES for c, _t, _l in made
+        ):
+            continue
+        for _attempt in range(50):
+            hours_ago = timedelta(hours=rng.between(2, 20))
+            row = generator.complaint(party, 0, raised=generator.now - hours_ago)
+            if row[0].status in ACTIVE_STATUSES:
+                row[0].raised_by_id = user_id
+                # In place of one of the customer's complaints (or of another customer's):
+                # a scale keeps its number of complaints.
+                places = [i for i, (c, _t, _l) in enumerate(made) if c.customer_id == customer_id]
+                places = places or [
+                    i for i, (c, _t, _l) in enumerate(made) if c.customer_id not in showcase
+                ]
+                made[places[-1]] = row
+                break
     made.sort(key=lambda row: row[0].raised_at)
     complaints = []
     for n, (complaint, _thread, _last) in enumerate(made, start=1):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -16,6 +18,9 @@ from roots.service.models import (
     Severity,
 )
 
+# A complaint "near its SLA": its running deadline is at most this far away.
+DUE_SOON = datetime.timedelta(hours=24)
+
 
 class ComplaintFilter(SearchFilterMixin):
     status = django_filters.ChoiceFilter(choices=ComplaintStatus.choices, label=_("Status"))
@@ -29,6 +34,9 @@ class ComplaintFilter(SearchFilterMixin):
     )
     active = StrictBooleanFilter(method="filter_active", label=_("Open or in progress"))
     overdue = StrictBooleanFilter(method="filter_overdue", label=_("Past its deadline"))
+    due_soon = StrictBooleanFilter(
+        method="filter_due_soon", label=_("Due within a day, or past its deadline")
+    )
 
     class Meta:
         model = Complaint
@@ -47,5 +55,17 @@ class ComplaintFilter(SearchFilterMixin):
         condition = Q(status__in=ACTIVE_STATUSES) & (
             Q(first_response_at__isnull=True, response_due__lt=now)
             | Q(first_response_at__isnull=False, resolution_due__lt=now)
+        )
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_due_soon(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Active complaints whose running deadline (the answer until the first one, then
+        the resolution) falls within `DUE_SOON` from now, or has passed (the "my day" tile)."""
+        if value is None:
+            return queryset
+        horizon = timezone.now() + DUE_SOON
+        condition = Q(status__in=ACTIVE_STATUSES) & (
+            Q(first_response_at__isnull=True, response_due__lt=horizon)
+            | Q(first_response_at__isnull=False, resolution_due__lt=horizon)
         )
         return queryset.filter(condition) if value else queryset.exclude(condition)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from roots.core.dates import BusinessDateTimeField
 from roots.core.models import ScopedQuerySet, SearchableMixin, TimeStampedModel, VersionedModel
 from roots.customers.models import customer_scope
 from roots.org.models import Role
@@ -164,16 +165,16 @@ class Complaint(SearchableMixin, VersionedModel):
         blank=True,
         limit_choices_to={"role": Role.ACCOUNT_MANAGER},
     )
-    raised_at = models.DateTimeField(_("raised at"), default=timezone.now, db_index=True)
-    response_due = models.DateTimeField(_("response due"), db_index=True)
-    resolution_due = models.DateTimeField(_("resolution due"))
-    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    raised_at = BusinessDateTimeField(_("raised at"), default=timezone.now, db_index=True)
+    response_due = BusinessDateTimeField(_("response due"), db_index=True)
+    resolution_due = BusinessDateTimeField(_("resolution due"))
+    first_response_at = BusinessDateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = BusinessDateTimeField(_("resolved at"), null=True, blank=True)
     resolved_within_sla = models.BooleanField(_("resolved within SLA"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), max_length=5000, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = BusinessDateTimeField(_("closed at"), null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
-    deadline_alerted_at = models.DateTimeField(_("deadline alert sent"), null=True, blank=True)
+    deadline_alerted_at = BusinessDateTimeField(_("deadline alert sent"), null=True, blank=True)
     search_text = models.CharField(max_length=600, editable=False, db_index=True, default="")
 
     objects = ComplaintQuerySet.as_manager()

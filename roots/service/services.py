@@ -16,8 +16,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from roots.core.exceptions import ConflictError
+from roots.core.i18n_text import Text
 from roots.core.services import lock_for_update, record_history_user, sequence_next
 from roots.customers.models import Customer, Outlet
+from roots.notifications import texts as notices
+from roots.notifications.models import NotificationKind
+from roots.notifications.services import notification_create
 from roots.org.models import Role, User
 from roots.service import policies
 from roots.service.models import (
@@ -75,9 +79,20 @@ def _mail_on_commit(
     actor: User | None,
     complaint: Complaint,
     compose: Callable[[User], tuple[str, str]],
+    notice: Text,
 ) -> None:
     """After commit, one e-mail per recipient (with an address, other than the actor), in
-    the recipient's language; `compose(user)` answers (subject, body) in that language."""
+    the recipient's language; `compose(user)` answers (subject, body) in that language.
+    The same recipients (with an address or not) get `notice` in the app, in this
+    transaction."""
+    recipients = list(recipients)
+    notification_create(
+        recipients=recipients,
+        kind=NotificationKind.COMPLAINT,
+        text=notice,
+        url=f"/complaints/{complaint.number}/",
+        actor=actor,
+    )
     seen: set[int] = set()
     people = []
     for user in recipients:
@@ -208,6 +223,9 @@ def complaint_raise(*, user: User, data: Mapping[str, Any]) -> Complaint:
                 "due": timezone.localtime(complaint.response_due).strftime("%Y-%m-%d %H:%M"),
             },
         ),
+        notice=notices.COMPLAINT_RAISED(
+            number=complaint.number, customer=customer.name, subject=complaint.subject
+        ),
     )
     return complaint
 
@@ -257,6 +275,9 @@ def complaint_message_add(
                 _("%(author)s answered your complaint “%(subject)s”:\n\n%(text)s")
                 % {"author": user.display_name, "subject": locked.subject, "text": body},
             ),
+            notice=notices.COMPLAINT_ANSWERED(
+                author=user.display_name, number=locked.number, subject=locked.subject
+            ),
         )
     elif not staff:
         _mail_on_commit(
@@ -272,6 +293,12 @@ def complaint_message_add(
                     "subject": locked.subject,
                     "text": body,
                 },
+            ),
+            notice=notices.COMPLAINT_CUSTOMER_WROTE(
+                author=user.display_name,
+                customer=locked.customer.name,
+                number=locked.number,
+                subject=locked.subject,
             ),
         )
     _sync(complaint, locked)
@@ -339,6 +366,7 @@ def complaint_resolve(
             )
             % {"subject": locked.subject, "text": text},
         ),
+        notice=notices.COMPLAINT_RESOLVED(number=locked.number, subject=locked.subject),
     )
     _sync(complaint, locked)
     return complaint
@@ -414,6 +442,9 @@ def complaint_reopen(
             _("%(customer)s reopened “%(subject)s”:\n\n%(text)s")
             % {"customer": locked.customer.name, "subject": locked.subject, "text": text},
         ),
+        notice=notices.COMPLAINT_REOPENED(
+            customer=locked.customer.name, number=locked.number, subject=locked.subject
+        ),
     )
     _sync(complaint, locked)
     return complaint
@@ -461,6 +492,12 @@ def complaint_assign(
                 "subject": locked.subject,
                 "customer": locked.customer.name,
             },
+        ),
+        notice=notices.COMPLAINT_ASSIGNED(
+            user=user.display_name,
+            number=locked.number,
+            customer=locked.customer.name,
+            subject=locked.subject,
         ),
     )
     _sync(complaint, locked)
@@ -550,5 +587,11 @@ def _alert(complaint: Complaint, *, now: datetime, overdue: bool) -> bool:
         actor=None,
         complaint=locked,
         compose=compose,
+        notice=(notices.COMPLAINT_DEADLINE_PASSED if overdue else notices.COMPLAINT_DEADLINE_NEAR)(
+            number=locked.number,
+            customer=locked.customer.name,
+            due=locked.due_at,
+            subject=locked.subject,
+        ),
     )
     return True

@@ -10,6 +10,7 @@ from roots.service import views
 
 urlpatterns: list[Any] = [
     path("complaints/", views.complaint_list, name="complaint-list"),
+    path("complaints/export/", views.complaint_export, name="complaint-export"),
     path("complaints/new/", views.complaint_create, name="complaint-create"),
     path("complaints/<str:number>/", views.complaint_detail, name="complaint-detail"),
     path(

@@ -10,15 +10,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roots.core.exceptions import ConflictError, PreconditionFailedError
+from roots.core.export import Column, xlsx_response
+from roots.core.http import safe_next
+from roots.core.throttling import cost_throttled
 from roots.customers.selectors import customer_list
 from roots.org.models import Role, User
 from roots.service import policies, selectors, services
@@ -59,12 +62,8 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     if not user.has_role(*COMPLAINT_ROLES):
         # Call agents, engineers and suppliers serve no channel customer.
         raise PermissionDenied(_("Complaints of channel customers are not part of your work."))
-    queryset = selectors.complaint_list(user=user, search=request.GET.get("q"))
-    params = request.GET.copy()
-    params.pop("search", None)
-    filterset = ComplaintFilter(params, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_valid() else queryset.none()
-    paginator = Paginator(rows.order_by("-raised_at", "-id"), PAGE_SIZE)
+    rows, filterset = _complaint_rows(request, user)
+    paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -87,6 +86,49 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _complaint_rows(request: HttpRequest, user: User) -> tuple[QuerySet[Complaint], Any]:
+    """The list's rows (scoped, searched, filtered, newest first) and its FilterSet: the
+    page and its export share them."""
+    queryset = selectors.complaint_list(user=user, search=request.GET.get("q"))
+    params = request.GET.copy()
+    params.pop("search", None)
+    filterset = ComplaintFilter(params, queryset=queryset, request=request)
+    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    return rows.order_by("-raised_at", "-id"), filterset
+
+
+@login_required
+@cost_throttled
+def complaint_export(request: HttpRequest) -> HttpResponse:
+    """The filtered complaint list as an XLSX workbook (the same scope, search and filters)."""
+    user = _user(request)
+    if not user.has_role(*COMPLAINT_ROLES):
+        raise PermissionDenied(_("Complaints of channel customers are not part of your work."))
+    rows, _filterset = _complaint_rows(request, user)
+
+    def person(someone: Any) -> str:
+        return someone.display_name if someone is not None else ""
+
+    columns = [
+        Column(_("Number"), lambda r: r.number, 13),
+        Column(_("Subject"), lambda r: r.subject, 30),
+        Column(_("Customer code"), lambda r: r.customer.code, 11),
+        Column(_("Customer"), lambda r: r.customer.name, 28),
+        Column(_("Outlet"), lambda r: r.outlet.name if r.outlet_id else "", 20),
+        Column(_("Category"), lambda r: r.get_category_display(), 12),
+        Column(_("Severity"), lambda r: r.get_severity_display(), 10),
+        Column(_("Status"), lambda r: r.get_status_display(), 10),
+        Column(_("Owner"), lambda r: person(r.owner), 12),
+        Column(_("Raised by"), lambda r: person(r.raised_by), 12),
+        Column(_("Raised at"), lambda r: r.raised_at, 17),
+        Column(_("Response due"), lambda r: r.response_due, 17),
+        Column(_("Resolution due"), lambda r: r.resolution_due, 17),
+        Column(_("Resolved at"), lambda r: r.resolved_at, 17),
+        Column(_("Resolved within SLA"), lambda r: r.resolved_within_sla, 10),
+    ]
+    return xlsx_response(name="complaints", sheet=_("Complaints"), columns=columns, rows=rows)
+
+
 # --- new complaint ---------------------------------------------------------------------------
 def portal_card_context(
     user: User, form: ComplaintForm | None = None, created: Complaint | None = None
@@ -107,12 +149,7 @@ def portal_card_context(
 
 
 def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return safe_next(request, "") or None
 
 
 @login_required

@@ -112,7 +112,8 @@ def _display(instance: models.Model, field: models.Field) -> tuple[Any, str]:
     value = getattr(instance, field.name)
     if value is None or value == "":
         return None, "empty"
-    if field.choices:
+    if field.choices or hasattr(instance, f"get_{field.name}_display"):
+        # A choice's label, or generated text in the reader's language (`i18n_text`).
         return getattr(instance, f"get_{field.name}_display")(), "text"
     if isinstance(field, models.BooleanField):
         return (_("Yes") if value else _("No")), "text"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from roots.core.exceptions import ConflictError
 from roots.core.models import VersionedModel
 from roots.core.services import lock_for_update, record_history_user, sequence_next
+from roots.customers.texts import payment_terms_days
 from roots.finance import policies
 from roots.finance.models import (
     DEFAULT_PAYMENT_DAYS,
@@ -65,8 +66,12 @@ _DAYS = re.compile(r"(\d{1,3})")
 
 
 def payment_days(customer: Customer) -> int:
-    """Days to pay an invoice: the number in the customer's payment terms ("Net 45",
-    "月结60天"), else DEFAULT_PAYMENT_DAYS; at most a year."""
+    """Days to pay an invoice: the days of the customer's standard payment terms, else the
+    number in its typed terms ("Net 45", "月结60天"), else DEFAULT_PAYMENT_DAYS; at most a
+    year."""
+    days = payment_terms_days(customer.payment_terms_text)
+    if days is not None:
+        return max(0, min(days, 365))
     match = _DAYS.search(customer.payment_terms or "")
     if match:
         return max(0, min(int(match.group(1)), 365))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from roots.core import i18n_text
 from roots.core.exceptions import ConflictError
 from roots.core.models import Sequence
 from roots.core.services import record_history_user
-from roots.finance import policies
+from roots.finance import policies, texts
 from roots.finance.models import (
     ZERO,
     Dispute,
@@ -65,6 +66,9 @@ class Movement:
     debit: Decimal
     credit: Decimal
     sort: tuple[Any, ...]
+    # The description as generated text (rendered in the reader's language); `description`
+    # is the same text as written now.
+    text: dict[str, Any] = field(default_factory=dict)
 
 
 _KIND_ORDER = {LineKind.INVOICE: 0, LineKind.PAYMENT: 1, LineKind.CREDIT: 2}
@@ -133,51 +137,56 @@ def period_movements(
         invoices = invoices.filter(customer_id__in=customer_ids)
         payments = payments.filter(customer_id__in=customer_ids)
         credits = credits.filter(customer_id__in=customer_ids)
-    methods = dict(PaymentMethod.choices)
-    kinds = dict(ExpenseKind.choices)
     out: dict[int, list[Movement]] = defaultdict(list)
     row: Any
     for row in invoices:
         order = row["order__number"]
+        text = texts.ORDER(number=order) if order else None
         out[row["customer_id"]].append(
             Movement(
                 customer_id=row["customer_id"],
                 date=row["issue_date"],
                 kind=LineKind.INVOICE,
                 reference=row["number"],
-                description=(_("Order %(number)s") % {"number": order}) if order else "",
+                description=str(text or "")[:300],
                 debit=row["amount"],
                 credit=ZERO,
                 sort=(row["issue_date"], 0, row["id"]),
+                text=i18n_text.as_stored(text),
             )
         )
     for row in payments:
-        text = str(methods.get(row["method"], row["method"]))
-        if row["reference"]:
-            text = f"{text} {row['reference']}"
+        text = i18n_text.join(
+            [i18n_text.choice(PaymentMethod, row["method"]), row["reference"]], sep="space"
+        )
         out[row["customer_id"]].append(
             Movement(
                 customer_id=row["customer_id"],
                 date=row["received_on"],
                 kind=LineKind.PAYMENT,
                 reference=row["number"],
-                description=text[:300],
+                description=str(text)[:300],
                 debit=ZERO,
                 credit=row["amount"],
                 sort=(row["received_on"], 1, row["id"]),
+                text=i18n_text.as_stored(text),
             )
         )
     for row in credits:
+        text = i18n_text.join(
+            [i18n_text.choice(ExpenseKind, row["kind"]), row["activity"]], sep="colon"
+        )
         out[row["customer_id"]].append(
             Movement(
                 customer_id=row["customer_id"],
                 date=row["credit_date"],
                 kind=LineKind.CREDIT,
                 reference=row["number"],
-                description=f"{kinds.get(row['kind'], row['kind'])}: {row['activity']}"[:300],
+                description=str(text)[:300],
                 debit=ZERO,
                 credit=row["amount"],
                 sort=(row["credit_date"], 2, row["id"]),
+                text=i18n_text.as_stored(text),
             )
         )
     for movements in out.values():
@@ -202,6 +211,7 @@ def build_lines(
                 kind=m.kind,
                 reference=m.reference,
                 description=m.description,
+                description_text=m.text,
                 debit=m.debit,
                 credit=m.credit,
                 balance=balance,
@@ -342,6 +352,15 @@ def statement_regenerate(*, user: User, statement: Statement) -> Statement:
     return Statement.objects.all_unscoped().get(pk=statement.pk)
 
 
+def _pdf_changed(statement_id: int) -> None:
+    """The statement's PDF shows something new: after the commit, render and keep it again
+    in the background (`finance.tasks`), so that the next download is served from the store.
+    A failure to enqueue is logged, never the business action's failure."""
+    from roots.finance.tasks import render_statement_pdfs_task  # the tasks import these
+
+    transaction.on_commit(lambda: render_statement_pdfs_task.enqueue(statement_id), robust=True)
+
+
 def statement_issue(
     *, user: User, statement: Statement, expected_version: int | None = None
 ) -> Statement:
@@ -366,6 +385,7 @@ def statement_issue(
         locked.issued_at = timezone.now()
         locked.issued_by = user
         locked.save()
+        _pdf_changed(locked.pk)
         return locked
 
 
@@ -399,6 +419,7 @@ def statement_confirm(
         locked.confirmed_at = timezone.now()
         locked.confirmed_by = user
         locked.save()
+        _pdf_changed(locked.pk)
         return locked
 
 
@@ -447,6 +468,7 @@ def statement_dispute(
             locked.status = StatementStatus.DISPUTED
             locked.resolved_at = None
             locked.save()
+        _pdf_changed(locked.pk)
         return dispute
 
 
@@ -471,6 +493,7 @@ def dispute_answer(
         locked.answered_at = timezone.now()
         locked.save()
         DisputeMessage.objects.create(dispute=locked, author=user, body=answer)
+        _pdf_changed(locked.statement_id)
         return locked
 
 
@@ -496,6 +519,7 @@ def dispute_message_add(*, user: User, dispute: Dispute, body: str) -> DisputeMe
             _bump(locked, user)
             locked.status = DisputeStatus.OPEN
             locked.save()
+            _pdf_changed(locked.statement_id)
         return DisputeMessage.objects.create(dispute=locked, author=user, body=body)
 
 
@@ -532,4 +556,5 @@ def dispute_close(
             statement.status = StatementStatus.RESOLVED
             statement.resolved_at = timezone.now()
             statement.save()
+        _pdf_changed(statement.pk)
         return locked

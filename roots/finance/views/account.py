@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from roots.customers.models import Customer
-from roots.customers.selectors import customer_list
+from roots.customers.selectors import customer_filter_choices, customer_list
 from roots.finance import policies, selectors, services
 from roots.finance.forms import PaymentForm
 from roots.finance.views.common import finance_user, list_response, paginate, run_service
@@ -64,6 +64,14 @@ def finance_home(request: HttpRequest) -> HttpResponse:
         q = request.GET.get("q", "")[:100]
         rows = selectors.account_list(user=user, search=q)
         context = {"q": q, **paginate(request, rows)}
+        # The account managers named as the customer list names them: with their branch
+        # where two share a name.
+        labels = {
+            m.pk: getattr(m, "label", m.display_name)
+            for m in customer_filter_choices(user=user).account_managers
+        }
+        for row in context["page"].object_list:
+            row.manager_label = labels.get(row.account_manager_id)
         return list_response(
             request,
             page_template="finance/account_list.html",

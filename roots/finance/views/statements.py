@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from roots.core.throttling import cost_throttled
 from roots.finance import policies, rendering, selectors, services
 from roots.finance.filters import DisputeFilter, StatementFilter
 from roots.finance.forms import AnswerForm, CloseForm, DisputeForm, MessageForm
@@ -113,6 +114,10 @@ def _detail_context(
 
 @login_required
 def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The statement page. Its dispute form posts here, so that a refused dispute shows
+    the page with the errors at the statement's own address."""
+    if request.method == "POST":
+        return statement_action(request, number, "dispute")
     user = record_user(request)
     statement = _get_statement(user, number)
     return render(request, "finance/statement_detail.html", _detail_context(user, statement))
@@ -181,6 +186,7 @@ _STATEMENT_SUCCESS = {
 
 
 @login_required
+@cost_throttled
 def statement_pdf(request: HttpRequest, number: str) -> HttpResponse:
     user = record_user(request)
     statement = get_object_or_404(Statement.objects.visible_to(user), number=number[:16])
@@ -188,6 +194,7 @@ def statement_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@cost_throttled
 def statement_xlsx(request: HttpRequest, number: str) -> HttpResponse:
     user = record_user(request)
     statement = get_object_or_404(Statement.objects.visible_to(user), number=number[:16])

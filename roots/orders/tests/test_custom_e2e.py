@@ -126,6 +126,7 @@ def test_request_quote_accept_and_the_clock(world, live_server, transactional_db
     expect(customer.locator("[data-testid=quote-card]")).to_contain_text("1,640,000.00")
     shoot(customer, "custom-05-quote-for-customer", full_page=True)
     customer.click("[data-testid=accept]")
+    customer.click("[data-testid=confirm-modal-ok]")  # the styled confirmation (D11)
     expect(customer.locator("[data-testid=custom-order-status]")).to_have_attribute(
         "data-status", "accepted"
     )

@@ -13,6 +13,7 @@ from roots.sales.views.activities import (
     activity_create,
     activity_detail,
     activity_edit,
+    activity_export,
     activity_list,
 )
 from roots.sales.views.assessments import assessment_create, assessment_detail, priority_matrix
@@ -24,6 +25,7 @@ from roots.sales.views.leads import (
     lead_detail,
     lead_disqualify,
     lead_edit,
+    lead_export,
     lead_list,
     lead_qualify,
 )
@@ -31,6 +33,7 @@ from roots.sales.views.opportunities import (
     opportunity_create,
     opportunity_detail,
     opportunity_edit,
+    opportunity_export,
     opportunity_list,
 )
 
@@ -40,6 +43,7 @@ __all__ = [
     "activity_create",
     "activity_detail",
     "activity_edit",
+    "activity_export",
     "activity_list",
     "assessment_create",
     "assessment_detail",
@@ -49,11 +53,13 @@ __all__ = [
     "lead_detail",
     "lead_disqualify",
     "lead_edit",
+    "lead_export",
     "lead_list",
     "lead_qualify",
     "opportunity_create",
     "opportunity_detail",
     "opportunity_edit",
+    "opportunity_export",
     "opportunity_list",
     "opportunity_move",
     "opportunity_reopen",

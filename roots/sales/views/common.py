@@ -14,11 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from roots.core.exceptions import ConflictError, PreconditionFailedError
+from roots.core.http import safe_next
 from roots.org.models import Branch, Role, User
+from roots.org.people import label_people
 from roots.sales import policies, selectors
 from roots.sales.models import Activity, ActivityStatus
 
@@ -59,12 +60,7 @@ def _render(
 
 
 def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return safe_next(request, "") or None
 
 
 def _posted_version(request: HttpRequest) -> int | None:
@@ -133,7 +129,8 @@ def _scope_filters(user: User, params: QueryDict, *, mine_by_default: bool) -> d
         "branch": branch,
         "owner_value": owner.username if owner else ("all" if wanted == "all" else ""),
         "branch_value": branch.code if branch else "",
-        "owner_choices": list(choices) if user.role != Role.ACCOUNT_MANAGER else [],
+        # Two people of the same name are told apart by their branch (label_people).
+        "owner_choices": label_people(choices) if user.role != Role.ACCOUNT_MANAGER else [],
         "branches": list(Branch.objects.order_by("code")) if user.role == Role.HQ_ADMIN else [],
         "is_account_manager": user.role == Role.ACCOUNT_MANAGER,
     }

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roots.core.exceptions import ConflictError, PreconditionFailedError
+from roots.core.export import Column, xlsx_response
 from roots.core.selectors import history_entries
+from roots.core.throttling import cost_throttled
 from roots.org.models import User
 from roots.sales import policies, selectors, services
 from roots.sales.filters import LeadFilter
@@ -36,9 +38,9 @@ from roots.sales.views.common import (
 
 
 # --- leads ---------------------------------------------------------------------------------------
-@login_required
-def lead_list(request: HttpRequest) -> HttpResponse:
-    user = _pipeline_user(request)
+def _lead_rows(request: HttpRequest, user: User) -> dict[str, Any]:
+    """The list's rows (scoped, searched, filtered; the page and its export share them)
+    with the filters' state."""
     filters = _scope_filters(user, request.GET, mine_by_default=True)
     queryset = selectors.lead_list(user=user, search=request.GET.get("q"))
     if filters["owner"] is not None:
@@ -57,15 +59,53 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         open_value = params.get("open") or "any"
     filterset = LeadFilter(params, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
-    context = {
+    return {
         **filters,
-        **_page(request, rows.order_by("-created_at", "-pk")),
+        "rows": rows.order_by("-created_at", "-pk"),
         "filterset": filterset,
-        "q": request.GET.get("q", ""),
         "open_value": open_value,
-        "filtered": any(request.GET.get(n) for n in ("q", "owner", "branch", *filterset.filters)),
+    }
+
+
+@login_required
+def lead_list(request: HttpRequest) -> HttpResponse:
+    user = _pipeline_user(request)
+    found = _lead_rows(request, user)
+    rows = found.pop("rows")
+    context = {
+        **found,
+        **_page(request, rows),
+        "q": request.GET.get("q", ""),
+        "filtered": any(
+            request.GET.get(n) for n in ("q", "owner", "branch", *found["filterset"].filters)
+        ),
     }
     return _render(request, "sales/lead_list.html", "sales/_lead_table.html", context)
+
+
+@login_required
+@cost_throttled
+def lead_export(request: HttpRequest) -> HttpResponse:
+    """The filtered lead list as an XLSX workbook (the same scope, search and filters)."""
+    user = _pipeline_user(request)
+    rows = _lead_rows(request, user)["rows"]
+    columns = [
+        Column(_("Code"), lambda r: r.code, 12),
+        Column(_("Company"), lambda r: r.company_name, 30),
+        Column(_("Contact"), lambda r: r.contact_name, 12),
+        Column(_("Phone"), lambda r: r.phone, 15),
+        Column(_("Channel type"), lambda r: r.get_channel_type_display(), 14),
+        Column(_("Province"), lambda r: r.province.name if r.province_id else "", 10),
+        Column(_("City"), lambda r: r.city, 10),
+        Column(_("Branch"), lambda r: r.branch.name, 16),
+        Column(_("Owner"), lambda r: r.owner.display_name if r.owner_id else "", 12),
+        Column(_("Source"), lambda r: r.get_source_display(), 12),
+        Column(_("Status"), lambda r: r.get_status_display(), 10),
+        Column(_("Estimated revenue (CNY)"), lambda r: r.estimated_revenue, 16, "money"),
+        Column(_("Customer"), lambda r: r.customer.code if r.customer_id else "", 11),
+        Column(_("Created at"), lambda r: r.created_at, 17),
+    ]
+    return xlsx_response(name="leads", sheet=_("Leads"), columns=columns, rows=rows)
 
 
 def _get_lead(user: User, code: str) -> Lead:

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roots.core.export import Column, xlsx_response
 from roots.core.selectors import history_entries
+from roots.core.throttling import cost_throttled
 from roots.org.models import User
 from roots.sales import policies, selectors, services
 from roots.sales.filters import OpportunityFilter
@@ -36,9 +38,9 @@ from roots.sales.views.common import (
 OPPORTUNITY_SORTS = ("close_date", "expected_value", "code", "stage_changed_at", "name")
 
 
-@login_required
-def opportunity_list(request: HttpRequest) -> HttpResponse:
-    user = _pipeline_user(request)
+def _opportunity_rows(request: HttpRequest, user: User) -> dict[str, Any]:
+    """The list's rows (scoped, searched, filtered, sorted; the page and its export share
+    them) with the filters' state."""
     filters = _scope_filters(user, request.GET, mine_by_default=True)
     queryset = selectors.opportunity_list(user=user, search=request.GET.get("q"))
     params = request.GET.copy()
@@ -53,16 +55,54 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "close_date")
     if sort.lstrip("-") not in OPPORTUNITY_SORTS:
         sort = "close_date"
+    return {**filters, "rows": rows.order_by(sort, "pk"), "filterset": filterset, "sort": sort}
+
+
+@login_required
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    user = _pipeline_user(request)
+    found = _opportunity_rows(request, user)
+    rows = found.pop("rows")
     context = {
-        **filters,
-        **_page(request, rows.order_by(sort, "pk")),
-        "filterset": filterset,
+        **found,
+        **_page(request, rows),
         "q": request.GET.get("q", ""),
-        "sort": sort,
         "stages": Stage.choices,
-        "filtered": any(request.GET.get(n) for n in ("q", "owner", "branch", *filterset.filters)),
+        "filtered": any(
+            request.GET.get(n) for n in ("q", "owner", "branch", *found["filterset"].filters)
+        ),
     }
     return _render(request, "sales/opportunity_list.html", "sales/_opportunity_table.html", context)
+
+
+@login_required
+@cost_throttled
+def opportunity_export(request: HttpRequest) -> HttpResponse:
+    """The filtered opportunity list as an XLSX workbook (the same scope, search, filters
+    and order)."""
+    user = _pipeline_user(request)
+    rows = _opportunity_rows(request, user)["rows"]
+    columns = [
+        Column(_("Code"), lambda r: r.code, 12),
+        Column(_("Name"), lambda r: r.name, 30),
+        Column(_("Customer code"), lambda r: r.customer.code if r.customer_id else "", 11),
+        Column(
+            _("Customer or lead"),
+            lambda r: (
+                r.customer.name if r.customer_id else (r.lead.company_name if r.lead_id else "")
+            ),
+            28,
+        ),
+        Column(_("Branch"), lambda r: r.branch.name, 16),
+        Column(_("Owner"), lambda r: r.owner.display_name if r.owner_id else "", 12),
+        Column(_("Stage"), lambda r: r.get_stage_display(), 12),
+        Column(_("Expected value (CNY)"), lambda r: r.expected_value, 16, "money"),
+        Column(_("Probability (%)"), lambda r: r.effective_probability, 10, "number"),
+        Column(_("Expected close date"), lambda r: r.close_date, 13),
+        Column(_("Next step"), lambda r: r.next_step, 30),
+        Column(_("Reason lost"), lambda r: r.get_lost_reason_display(), 14),
+    ]
+    return xlsx_response(name="opportunities", sheet=_("Opportunities"), columns=columns, rows=rows)
 
 
 def _get_opportunity(user: User, code: str) -> Opportunity:

@@ -1,26 +1,16 @@
 /* The credit gauge of the account overview: <div data-finance-gauge data-source="id"> reads
    its numbers (and translated labels) from the <script type="application/json" id="id">
-   block the server rendered, so no inline script is needed under the CSP. */
+   block the server rendered, so no inline script is needed under the CSP. Drawn with the
+   shared helper window.RootsCharts (roots/static/roots/charts.js: escaped tooltips). */
 (function () {
   "use strict";
-
-  var FONT = '"Inter", system-ui, -apple-system, "Segoe UI", "PingFang SC", ' +
-    '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
 
   function money(value) {
     return "¥" + Number(value).toLocaleString(undefined, { maximumFractionDigits: 0 });
   }
 
-  function gauge(el) {
-    var node = document.getElementById(el.dataset.source);
-    if (!node || !window.echarts || el.dataset.ready) {
-      return;
-    }
-    el.dataset.ready = "1";
-    var data = JSON.parse(node.textContent);
-    var chart = window.echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption({
-      textStyle: { fontFamily: FONT },
+  function gauge(C, data) {
+    return {
       series: [{
         type: "gauge",
         startAngle: 200,
@@ -51,24 +41,38 @@
           offsetCenter: [0, "-4%"],
           fontSize: 30,
           fontWeight: 600,
-          formatter: "{value}%",
+          formatter: C.unit("%"),
           color: "#182433"
         },
         data: [{ value: data.used_percent, name: data.labels.title }]
       }],
-      tooltip: {
-        formatter: function () {
-          return data.labels.open_balance + ": " + money(data.open_balance) + "<br>" +
-            data.labels.open_orders + ": " + money(data.open_orders) + "<br>" +
-            data.labels.available + ": " + money(data.available);
+      tooltip: C.tooltip({
+        content: function () {
+          return {
+            rows: [
+              { label: data.labels.open_balance, value: money(data.open_balance) },
+              { label: data.labels.open_orders, value: money(data.open_orders) },
+              { label: data.labels.available, value: money(data.available) }
+            ]
+          };
         }
-      }
-    });
-    window.addEventListener("resize", function () { chart.resize(); });
+      })
+    };
   }
 
   function start() {
-    document.querySelectorAll("[data-finance-gauge]").forEach(gauge);
+    var C = window.RootsCharts;
+    if (!C || !window.echarts) {
+      return;
+    }
+    document.querySelectorAll("[data-finance-gauge]").forEach(function (el) {
+      var data = C.readData(el.dataset.source);
+      if (!data || el.dataset.ready) {
+        return;
+      }
+      el.dataset.ready = "1";
+      C.draw(el, gauge(C, data));
+    });
   }
 
   if (document.readyState === "loading") {

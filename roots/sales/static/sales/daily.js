@@ -1,77 +1,89 @@
 /* The daily board (日清) and its team view. Loaded as a static file (the CSP allows no
    inline script).
-   - On the board, htmx swaps the board back also when the server refuses a step (400: the
-     carry-over reason is missing, the task has no title; 409: the day is over), so that
-     the form shows its error in place.
+   - On the board, a refused step (400: the carry-over reason is missing, the task has no
+     title; 409: the day is over) answers the board with the error, which the global htmx
+     handling of the base layout (roots/static/roots/htmx-errors.js) swaps in place.
    - On the team view, the line of the team's daily clearing rate, from the json_script
-     block "daily-team-chart" (labels are translated by the server). */
+     block "daily-team-chart" (labels are translated by the server), drawn with the shared
+     helper window.RootsCharts (roots/static/roots/charts.js: escaped tooltips). */
 (function () {
   "use strict";
 
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var elt = event.detail.elt;
-    var status = event.detail.xhr && event.detail.xhr.status;
-    if (elt && elt.closest && elt.closest("[data-daily-board]") && (status === 400 || status === 409)) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
-  var FONT = '"Inter", system-ui, -apple-system, "Segoe UI", "PingFang SC", ' +
-    '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
-
-  function drawTeamChart(el) {
-    var node = document.getElementById(el.dataset.source);
-    if (!node || !window.echarts) {
-      return null;
-    }
-    var data = JSON.parse(node.textContent);
-    var chart = window.echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption({
-      textStyle: { fontFamily: FONT },
-      animationDuration: 400,
+  function teamChart(C, data) {
+    var target = data.target || 90;
+    return {
       color: ["#2fb344", "#206bc4"],
-      tooltip: {
+      tooltip: C.tooltip({
         trigger: "axis",
-        formatter: function (params) {
+        content: function (params) {
           var i = params[0].dataIndex;
           var rate = data.rates[i];
-          return data.labels[i] + "<br>" + data.series + ": " + (rate === null ? "—" : rate + "%") +
-            "<br>" + data.done_label + ": " + data.done[i] + " / " + data.items_label + ": " + data.items[i];
+          return {
+            title: data.labels[i],
+            rows: [
+              { color: "#2fb344", label: data.series, value: rate === null ? "—" : rate + "%" },
+              { label: data.done_label + " / " + data.items_label, value: data.done[i] + " / " + data.items[i] }
+            ]
+          };
         }
-      },
+      }),
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: data.labels, boundaryGap: false, axisTick: { show: false } },
+      xAxis: C.dateAxis(data.labels),
       yAxis: {
         type: "value", min: 0, max: 100,
-        axisLabel: { formatter: "{value}%" },
+        axisLabel: { formatter: C.unit("%") },
         splitLine: { lineStyle: { color: "#eef1f5" } }
       },
-      series: [{
-        name: data.series,
-        type: "line",
-        smooth: true,
-        connectNulls: false,
-        symbolSize: 7,
-        areaStyle: { opacity: 0.12 },
-        markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#d63939" },
-                    label: { position: "insideEndTop", formatter: "90%" }, data: [{ yAxis: 90 }] },
-        data: data.rates
-      }]
-    });
-    return chart;
+      series: [C.trend({
+        name: data.series, data: data.rates, smooth: true, symbolSize: 7, area: 0.12,
+        extra: {
+          markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#d63939" },
+                      label: { position: "insideEndTop", formatter: C.text(function () { return target + "%"; }) },
+                      data: [{ yAxis: target }] }
+        }
+      })]
+    };
   }
 
+  // The bulk bar of the board: "select all" and the count of selected items. Delegated
+  // from the document, as htmx swaps the board after each step.
+  function bulkCount() {
+    var label = document.querySelector("[data-bulk-count]");
+    if (!label) {
+      return;
+    }
+    var boxes = document.querySelectorAll("[data-bulk-item]");
+    var n = 0;
+    boxes.forEach(function (box) { if (box.checked) { n += 1; } });
+    label.textContent = n ? label.dataset.template.replace("%(n)s", String(n)) : "";
+    var all = document.querySelector("[data-bulk-all]");
+    if (all) {
+      all.checked = boxes.length > 0 && n === boxes.length;
+      all.indeterminate = n > 0 && n < boxes.length;
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("[data-bulk-all]")) {
+      document.querySelectorAll("[data-bulk-item]").forEach(function (box) { box.checked = target.checked; });
+      bulkCount();
+    } else if (target.matches && target.matches("[data-bulk-item]")) {
+      bulkCount();
+    }
+  });
+  document.addEventListener("htmx:afterSwap", bulkCount);
+
   function start() {
-    var charts = [];
+    var C = window.RootsCharts;
+    if (!C || !window.echarts) {
+      return;
+    }
     document.querySelectorAll("[data-daily-chart]").forEach(function (el) {
-      var chart = drawTeamChart(el);
-      if (chart) {
-        charts.push(chart);
+      var data = C.readData(el.dataset.source);
+      if (data) {
+        C.draw(el, teamChart(C, data));
       }
-    });
-    window.addEventListener("resize", function () {
-      charts.forEach(function (c) { c.resize(); });
     });
   }
 

@@ -1,13 +1,12 @@
-/* The pipeline pages: drag-and-drop on the board (an enhancement of the stage <select>),
-   htmx error answers shown in place, the forecast chart, the priority matrix chart, and the
-   worksheet's live score. Data comes from <script type="application/json"> blocks rendered
-   by the server (labels translated there), so no inline script is needed under the CSP. */
+/* The pipeline pages: drag-and-drop on the board (an enhancement of the stage <select>), the
+   forecast chart, the priority matrix chart, and the worksheet's live score. A refused move
+   (400, 409, 412) answers the board with the reason, which the global htmx handling of the
+   base layout (roots/static/roots/htmx-errors.js) swaps in place. Charts are built with the
+   shared helper window.RootsCharts (roots/static/roots/charts.js: escaped tooltips). Data
+   comes from <script type="application/json"> blocks rendered by the server (labels
+   translated there), so no inline script is needed under the CSP. */
 (function () {
   "use strict";
-
-  var FONT = '"Inter", system-ui, -apple-system, "Segoe UI", "PingFang SC", ' +
-    '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
-  var charts = [];
 
   function readData(id) {
     var node = document.getElementById(id);
@@ -17,16 +16,6 @@
   function money(value) {
     return "¥" + Number(value).toLocaleString(undefined, { maximumFractionDigits: 0 });
   }
-
-  // --- htmx: a refused move (400, 409, 412) answers the board with the reason: show it.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var status = event.detail.xhr && event.detail.xhr.status;
-    var target = event.detail.target;
-    if (status >= 400 && status < 500 && target && target.closest && target.closest("[data-sales-board]")) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
 
   // --- the board: drag a card onto a column = choose that stage in the card's <select>.
   var dragged = null;
@@ -66,22 +55,27 @@
   });
 
   // --- charts ---------------------------------------------------------------------------------
-  function forecast(d) {
+  function forecast(C, d) {
     return {
-      tooltip: {
+      tooltip: C.tooltip({
         trigger: "axis", axisPointer: { type: "shadow" },
-        formatter: function (items) {
+        content: function (items) {
           var i = items[0].dataIndex;
-          return d.labels[i] + "<br>" + d.names.weighted + ": " + money(d.weighted[i]) +
-            "<br>" + d.names.unweighted + ": " + money(d.unweighted[i]) +
-            "<br>" + d.names.won + ": " + money(d.won[i]);
+          return {
+            title: d.labels[i],
+            rows: [
+              { color: "#206bc4", label: d.names.weighted, value: money(d.weighted[i]) },
+              { label: d.names.unweighted, value: money(d.unweighted[i]) },
+              { color: "#2fb344", label: d.names.won, value: money(d.won[i]) }
+            ]
+          };
         }
-      },
+      }),
       legend: { top: 0, data: [d.names.weighted, d.names.rest, d.names.won] },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: d.labels, axisTick: { show: false } },
       yAxis: { type: "value", splitLine: { lineStyle: { color: "#eef1f5" } },
-               axisLabel: { formatter: function (v) { return money(v); } } },
+               axisLabel: { formatter: C.text(money) } },
       series: [
         { name: d.names.weighted, type: "bar", stack: "pipeline", data: d.weighted, barMaxWidth: 36, itemStyle: { color: "#206bc4" } },
         { name: d.names.rest, type: "bar", stack: "pipeline", data: d.rest, barMaxWidth: 36, itemStyle: { color: "#a6c4ea", borderRadius: [4, 4, 0, 0] } },
@@ -90,7 +84,7 @@
     };
   }
 
-  function matrix(d, mode) {
+  function matrix(C, d, mode) {
     var revenue = mode === "revenue";
     var series = d.priorities.map(function (p) {
       return {
@@ -122,23 +116,27 @@
       }
     });
     return {
-      tooltip: {
-        trigger: "item",
-        formatter: function (p) {
+      tooltip: C.tooltip({
+        content: function (p) {
           var i = p.data && p.data.item;
-          if (!i) { return ""; }
-          return i.name + " (" + i.code + ") · " + i.priority + "<br>" + d.labels.score + ": " + i.score +
-            "<br>" + d.labels.current + ": " + money(i.current) + "<br>" + d.labels.potential + ": " + money(i.potential) +
-            (i.share !== null ? "<br>" + d.labels.share + ": " + i.share + "%" : "");
+          if (!i) { return null; }
+          var rows = [
+            { label: d.labels.score, value: i.score },
+            { label: d.labels.current, value: money(i.current) },
+            { label: d.labels.potential, value: money(i.potential) }
+          ];
+          if (i.share !== null) { rows.push({ label: d.labels.share, value: i.share + "%" }); }
+          rows.unshift({ color: p.color, label: i.name + " (" + i.code + ") · " + i.priority });
+          return { rows: rows };
         }
-      },
+      }),
       legend: { top: 0, data: d.priorities },
       grid: { left: 24, right: 24, top: 36, bottom: 24, containLabel: true },
       xAxis: revenue
-        ? { type: "value", name: d.labels.current, nameLocation: "middle", nameGap: 28, axisLabel: { formatter: function (v) { return money(v); } }, splitLine: { lineStyle: { color: "#eef1f5" } } }
+        ? { type: "value", name: d.labels.current, nameLocation: "middle", nameGap: 28, axisLabel: { formatter: C.text(money) }, splitLine: { lineStyle: { color: "#eef1f5" } } }
         : { type: "value", name: d.labels.share, nameLocation: "middle", nameGap: 28, min: 0, max: 150, splitLine: { lineStyle: { color: "#eef1f5" } } },
       yAxis: revenue
-        ? { type: "value", name: d.labels.potential, nameLocation: "middle", nameGap: 72, axisLabel: { formatter: function (v) { return money(v); } }, splitLine: { lineStyle: { color: "#eef1f5" } } }
+        ? { type: "value", name: d.labels.potential, nameLocation: "middle", nameGap: 72, axisLabel: { formatter: C.text(money) }, splitLine: { lineStyle: { color: "#eef1f5" } } }
         : { type: "value", name: d.labels.score, nameLocation: "middle", nameGap: 36, min: 0, max: 100, splitLine: { lineStyle: { color: "#eef1f5" } } },
       series: series
     };
@@ -150,27 +148,16 @@
     return max;
   }
 
-  function draw(el, option) {
-    var chart = el._salesChart;
-    if (!chart) {
-      chart = window.echarts.init(el, null, { renderer: "canvas" });
-      el._salesChart = chart;
-      charts.push(chart);
-    }
-    option.textStyle = { fontFamily: FONT };
-    option.animationDuration = 400;
-    chart.setOption(option, true);
-  }
-
   function initCharts(root) {
-    if (!window.echarts) { return; }
+    var C = window.RootsCharts;
+    if (!window.echarts || !C) { return; }
     root.querySelectorAll("[data-sales-chart]").forEach(function (el) {
       var d = readData(el.dataset.source);
       if (!d) { return; }
       if (el.dataset.salesChart === "forecast") {
-        draw(el, forecast(d));
+        C.draw(el, forecast(C, d));
       } else if (el.dataset.salesChart === "matrix") {
-        draw(el, matrix(d, el.dataset.mode || "matrix"));
+        C.draw(el, matrix(C, d, el.dataset.mode || "matrix"));
       }
     });
   }
@@ -227,8 +214,6 @@
     var root = event.detail && event.detail.elt;
     if (root && root.querySelectorAll) { initCharts(root); }
   });
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
-  window.addEventListener("roots:resize", function () { charts.forEach(function (c) { c.resize(); }); });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

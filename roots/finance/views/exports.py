@@ -1,0 +1,136 @@
+"""XLSX exports of the finance lists: invoices, statements, disputes, rebates and expense
+claims. Each answers the rows its list page shows (the same selector, so the same scope,
+and the same FilterSet with the page's `q` and filters), in the list's order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from roots.core.export import Column, xlsx_response
+from roots.core.throttling import cost_throttled
+from roots.finance import selectors
+from roots.finance.filters import DisputeFilter, ExpenseFilter, InvoiceFilter, StatementFilter
+from roots.finance.models import OVERDUE, OVERDUE_LABEL
+from roots.finance.views.common import finance_user
+
+
+def filtered(request: HttpRequest, queryset: QuerySet[Any], filter_class: Any) -> QuerySet[Any]:
+    """`queryset` narrowed by the list page's filters (`q` is the search box); nothing when
+    a filter is not valid (as the page shows)."""
+    params = request.GET.copy()
+    if "q" in params:
+        params["search"] = request.GET.get("q", "")
+    filterset = filter_class(params, queryset=queryset, request=request)
+    return filterset.qs if filterset.is_valid() else queryset.none()
+
+
+def _person(user: Any) -> str:
+    return user.display_name if user is not None else ""
+
+
+@login_required
+@cost_throttled
+def invoice_export(request: HttpRequest) -> HttpResponse:
+    user = finance_user(request)
+    rows = filtered(request, selectors.invoice_list(user=user), InvoiceFilter)
+    today = timezone.localdate()
+
+    def status(invoice: Any) -> str:
+        if invoice.display_status(today) == OVERDUE:
+            return str(OVERDUE_LABEL)
+        return str(invoice.get_status_display())
+
+    columns = [
+        Column(_("Number"), lambda r: r.number, 13),
+        Column(_("Customer code"), lambda r: r.customer.code, 11),
+        Column(_("Customer"), lambda r: r.customer.name, 28),
+        Column(_("Order"), lambda r: r.order.number if r.order_id else "", 13),
+        Column(_("Issue date"), lambda r: r.issue_date, 11),
+        Column(_("Due date"), lambda r: r.due_date, 11),
+        Column(_("Amount (CNY)"), lambda r: r.amount, 14, "money"),
+        Column(_("Paid (CNY)"), lambda r: r.paid_amount, 14, "money"),
+        Column(_("Open (CNY)"), lambda r: r.amount - r.paid_amount, 14, "money"),
+        Column(_("Status"), status, 10),
+        Column(_("Paid on"), lambda r: r.paid_at, 11),
+    ]
+    return xlsx_response(name="invoices", sheet=_("Invoices"), columns=columns, rows=rows)
+
+
+@login_required
+@cost_throttled
+def statement_list_export(request: HttpRequest) -> HttpResponse:
+    user = finance_user(request)
+    rows = filtered(request, selectors.statement_list(user=user), StatementFilter)
+    columns = [
+        Column(_("Number"), lambda r: r.number, 13),
+        Column(_("Customer code"), lambda r: r.customer.code, 11),
+        Column(_("Customer"), lambda r: r.customer.name, 28),
+        Column(_("Period from"), lambda r: r.period_start, 11),
+        Column(_("Period to"), lambda r: r.period_end, 11),
+        Column(_("Opening balance (CNY)"), lambda r: r.opening_balance, 15, "money"),
+        Column(_("Debits (CNY)"), lambda r: r.total_debit, 14, "money"),
+        Column(_("Credits (CNY)"), lambda r: r.total_credit, 14, "money"),
+        Column(_("Closing balance (CNY)"), lambda r: r.closing_balance, 15, "money"),
+        Column(_("Status"), lambda r: r.get_status_display(), 10),
+        Column(_("Open disputes"), lambda r: r.open_disputes, 10, "number"),
+        Column(_("Issued at"), lambda r: r.issued_at, 17),
+        Column(_("Confirmed at"), lambda r: r.confirmed_at, 17),
+        Column(_("Confirmed by"), lambda r: _person(r.confirmed_by), 12),
+    ]
+    return xlsx_response(name="statements", sheet=_("Statements"), columns=columns, rows=rows)
+
+
+@login_required
+@cost_throttled
+def dispute_export(request: HttpRequest) -> HttpResponse:
+    user = finance_user(request)
+    rows = filtered(request, selectors.dispute_list(user=user), DisputeFilter)
+    columns = [
+        Column(_("Number"), lambda r: r.number, 13),
+        Column(_("Statement"), lambda r: r.statement.number, 13),
+        Column(_("Customer code"), lambda r: r.customer.code, 11),
+        Column(_("Customer"), lambda r: r.customer.name, 28),
+        Column(_("Status"), lambda r: r.get_status_display(), 10),
+        Column(_("Lines"), lambda r: r.line_count, 7, "number"),
+        Column(_("Opened by"), lambda r: _person(r.opened_by), 12),
+        Column(_("Opened at"), lambda r: r.created_at, 17),
+        Column(_("Comment"), lambda r: r.comment, 40),
+        Column(_("Answer"), lambda r: r.answer, 40),
+        Column(_("Answered by"), lambda r: _person(r.answered_by), 12),
+        Column(_("Answered at"), lambda r: r.answered_at, 17),
+        Column(_("Closed at"), lambda r: r.closed_at, 17),
+    ]
+    return xlsx_response(name="disputes", sheet=_("Disputes"), columns=columns, rows=rows)
+
+
+@login_required
+@cost_throttled
+def expense_export(request: HttpRequest) -> HttpResponse:
+    user = finance_user(request)
+    rows = filtered(request, selectors.expense_list(user=user), ExpenseFilter)
+    columns = [
+        Column(_("Number"), lambda r: r.number, 13),
+        Column(_("Customer code"), lambda r: r.customer.code, 11),
+        Column(_("Customer"), lambda r: r.customer.name, 28),
+        Column(_("Kind"), lambda r: r.get_kind_display(), 12),
+        Column(_("Activity"), lambda r: r.activity, 30),
+        Column(_("Period from"), lambda r: r.period_start, 11),
+        Column(_("Period to"), lambda r: r.period_end, 11),
+        Column(_("Amount (CNY)"), lambda r: r.amount, 14, "money"),
+        Column(_("Status"), lambda r: r.get_status_display(), 10),
+        Column(_("Submitted by"), lambda r: _person(r.submitted_by), 12),
+        Column(_("Submitted at"), lambda r: r.submitted_at, 17),
+        Column(_("Decided by"), lambda r: _person(r.decided_by), 12),
+        Column(_("Decided at"), lambda r: r.decided_at, 17),
+        Column(_("Decision note"), lambda r: r.decision_note, 30),
+        Column(_("Credited on"), lambda r: r.credit_date, 11),
+    ]
+    return xlsx_response(
+        name="expenses", sheet=_("Rebates and expenses"), columns=columns, rows=rows
+    )
