@@ -75,6 +75,10 @@ def test_account_manager_finds_edits_and_sees_history(
     page.fill("input[name=password]", PASSWORD)
     page.click("[data-testid=login-submit]")
     expect(page).to_have_url(live_server.url + "/dashboard/")
+    # Account managers land on "my day"; the customer summary is one click away.
+    expect(page.get_by_test_id("my-day")).to_be_visible()
+    page.click("[data-testid=overview-link]")
+    expect(page).to_have_url(live_server.url + "/dashboard/?view=overview")
 
     # 2. The English run switches language with the switch in the top bar.
     if language == "en":

@@ -151,6 +151,7 @@ def test_orders_custom_orders_and_reconciliation_end_to_end(
     expect(pm.locator("[data-testid=quoted-price]")).to_contain_text("2,050.00")
     customer.goto(base + f"/custom-orders/{custom_number}/")
     customer.click("[data-testid=accept]")
+    customer.click("[data-testid=confirm-modal-ok]")  # the styled confirmation (D11)
     expect(customer.locator("[data-testid=custom-order-status]")).to_have_attribute(
         "data-status", "accepted"
     )
