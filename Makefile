@@ -104,10 +104,12 @@ test-sqlite:
 	$(call STAGE,sqlite suite,unset DATABASE_URL; $(PYTEST) $(XDIST) --ignore=$(SCHEMA_TESTS))
 	$(call STAGE,sqlite schema fuzzing,unset DATABASE_URL; $(FUZZ))
 
-# SQLite beside PostgreSQL: what the embedded default needs, without the browser tests and
-# the schema fuzzing, which do not depend on the database and already ran on PostgreSQL.
+# SQLite beside PostgreSQL: what the embedded default needs, the apps' own tests (models,
+# migrations, services and their SQL, selectors, pages, API), without the browser tests; the
+# cross-app access matrices (tests/) and the schema fuzzing ran on PostgreSQL and do not
+# depend on the database.
 test-sqlite-embedded:
-	$(call STAGE,sqlite suite (no browser; no fuzzing),unset DATABASE_URL; $(PYTEST) $(XDIST) -m "not e2e" --ignore=$(SCHEMA_TESTS))
+	$(call STAGE,sqlite suite (apps; no browser),unset DATABASE_URL; $(PYTEST) $(XDIST) -m "not e2e" roots)
 
 test-postgres:
 	$(call STAGE,postgres suite,$(PYTEST) $(XDIST) --ignore=$(SCHEMA_TESTS))

@@ -72,3 +72,13 @@ def shoot() -> object:
         return path
 
     return save
+
+
+def sign_in(page: Page, base_url: str, username: str, password: str) -> Page:
+    """Sign in through the login form, as a user would; the page lands where the user lands."""
+    page.goto(base_url + "/account/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_load_state()
+    return page

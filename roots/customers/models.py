@@ -177,7 +177,7 @@ class Customer(SearchableMixin, VersionedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     # Our internal note (staff only); `shared_notes` is read and written by both sides.
-    notes = models.TextField(_("internal notes"), max_length=5000, blank=True)
+    notes = models.TextField(_("notes (internal)"), max_length=5000, blank=True)
     shared_notes = models.TextField(
         _("shared notes"),
         max_length=5000,

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from conftest import PASSWORD
 from roots.service.models import Complaint
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.e2e]
 
@@ -43,12 +44,7 @@ def as_user(browser: Browser, live_server) -> Iterator[Callable[[str], Page]]:
             ),
         )
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(live_server.url + "/account/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("[data-testid=login-submit]")
-        page.wait_for_load_state()
-        return page
+        return sign_in(page, live_server.url, username, PASSWORD)
 
     yield open_as
     for context in contexts:

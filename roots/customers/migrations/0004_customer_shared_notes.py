@@ -32,11 +32,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="customer",
             name="notes",
-            field=models.TextField(blank=True, max_length=5000, verbose_name="internal notes"),
+            field=models.TextField(blank=True, max_length=5000, verbose_name="notes (internal)"),
         ),
         migrations.AlterField(
             model_name="historicalcustomer",
             name="notes",
-            field=models.TextField(blank=True, max_length=5000, verbose_name="internal notes"),
+            field=models.TextField(blank=True, max_length=5000, verbose_name="notes (internal)"),
         ),
     ]
