@@ -143,9 +143,8 @@ def test_concurrent_edits_of_the_same_version_cannot_both_win(personas):
         pytest.skip("needs a server database that runs two requests at the same time")
     from rest_framework.test import APIClient
 
-    from roots.org.services import api_token_create
-
     from roots.org.models import Role
+    from roots.org.services import api_token_create
     from roots.org.tests.factories import UserFactory
 
     # Four editors who may change the internal note (the customer's own user may not: D26).
