@@ -11,6 +11,7 @@ from roots.finance.views import exports
 
 urlpatterns: list[Any] = [
     path("finance/", views.finance_home, name="finance-home"),
+    path("finance/accounts/export/", exports.account_export, name="account-export"),
     path("finance/payments/new/", views.payment_create, name="payment-create"),
     path("invoices/", views.invoice_list, name="invoice-list"),
     path("invoices/export/", exports.invoice_export, name="invoice-export"),

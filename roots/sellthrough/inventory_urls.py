@@ -20,4 +20,9 @@ urlpatterns: list[URLPattern] = [
         name="sell-through-export",
     ),
     path("sellthrough/alerts/", views.stock_alerts, name="stock-alerts"),
+    path(
+        "sellthrough/alerts/export.xlsx",
+        views.stock_alerts_export,
+        name="stock-alerts-export",
+    ),
 ]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from roots.core.dates import BusinessDateFormField
+from roots.core.export import Column, xlsx_response
 from roots.core.throttling import cost_throttled
 from roots.customers.models import Customer, Outlet
 from roots.org.models import Role, User
@@ -375,6 +376,40 @@ def stock_alerts(request: HttpRequest) -> HttpResponse:
         "sellthrough/_inventory_alert_results.html",
         context,
         filters.valid,
+    )
+
+
+@login_required
+@cost_throttled
+def stock_alerts_export(request: HttpRequest) -> HttpResponse:
+    """The stock alerts as an XLSX workbook (the same scope, filters and order as the page)."""
+    user = _user(request)
+    _check_access(user)
+    filters = _filters(request, AlertFilterForm)
+    if not filters.valid:
+        messages = [str(e) for errors in filters.form.errors.values() for e in errors]
+        return HttpResponse(" ".join(messages), status=400, content_type="text/plain")
+    as_of = filters.form.cleaned_data.get("as_of") or inventory.today()
+    kind = filters.form.cleaned_data.get("kind") or None
+    rows = inventory.stock_alert_list(user=user, kind=kind, as_of=as_of, **filters.form.filters())
+    columns = [
+        Column(_("Alert"), lambda r: str(STATUS_LABELS.get(r.kind, r.kind)), 14),
+        Column(_("Customer code"), lambda r: r.customer_code, 11),
+        Column(_("Customer"), lambda r: r.customer_name, 26),
+        Column(_("Outlet code"), lambda r: r.outlet_code, 11),
+        Column(_("Outlet"), lambda r: r.outlet_name, 24),
+        Column(_("SKU code"), lambda r: r.sku_code, 18),
+        Column(_("SKU"), lambda r: r.sku_name, 32),
+        Column(_("Stock (units)"), lambda r: r.stock_units, 10, "number"),
+        Column(_("Average daily sales"), lambda r: r.daily_sales, 12, "number"),
+        Column(_("Days of cover"), lambda r: r.days_of_cover, 10, "number"),
+        Column(_("Reported on"), lambda r: r.reported_on, 12),
+    ]
+    return xlsx_response(
+        name="stock-alerts",
+        sheet=_("Stock alerts"),
+        columns=columns,
+        rows=rows[:EXPORT_MAX_ROWS],
     )
 
 

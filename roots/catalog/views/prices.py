@@ -83,20 +83,28 @@ def _price_list_url(price_list: PriceList) -> str:
     return reverse("price-list-detail", args=[price_list.code])
 
 
-@login_required
-def price_list_list(request: HttpRequest) -> HttpResponse:
-    """The channel price lists the user sees, by channel type and period."""
-    user = price_reader(request)
-    show = request.GET.get("show", "current")
+def price_lists_shown(request: HttpRequest, user: Any) -> tuple[PriceListFilter, Any]:
+    """The price lists the list page shows `user` (its filters, `show`), in its order; the
+    page and its export read them here."""
     filterset = PriceListFilter(
         request.GET or None,
         queryset=selectors.price_list_list(user=user).annotate(items_count=Count("items")),
     )
     lists = filterset.qs
-    today = timezone.localdate()
-    if show == "current":
+    if request.GET.get("show", "current") == "current":
+        today = timezone.localdate()
         lists = lists.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-    paginator = Paginator(lists.order_by("channel_type", "-valid_from", "code"), PAGE_SIZE)
+    return filterset, lists.order_by("channel_type", "-valid_from", "code")
+
+
+@login_required
+def price_list_list(request: HttpRequest) -> HttpResponse:
+    """The channel price lists the user sees, by channel type and period."""
+    user = price_reader(request)
+    show = request.GET.get("show", "current")
+    filterset, lists = price_lists_shown(request, user)
+    today = timezone.localdate()
+    paginator = Paginator(lists, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = [
         {"price_list": pl, "state": period_state(pl.valid_from, pl.valid_to, today)}
@@ -303,26 +311,34 @@ def _customer_price_url(price: CustomerPrice) -> str:
     return reverse("customer-price-detail", args=[price.pk])
 
 
-@login_required
-def customer_price_list(request: HttpRequest) -> HttpResponse:
-    """Customer-specific prices in the user's scope, by customer or SKU (code, name, pinyin)."""
-    user = price_reader(request)
-    show = request.GET.get("show", "current")
+def customer_prices_shown(request: HttpRequest, user: Any) -> tuple[CustomerPriceFilter, Any]:
+    """The customer prices the list page shows `user` (its filters, `show`; none when a
+    filter is not valid), in its order; the page and its export read them here."""
     filterset = CustomerPriceFilter(
         request.GET or None, queryset=selectors.customer_price_list(user=user)
     )
     if filterset.is_bound and not filterset.is_valid():
         prices = CustomerPrice.objects.none()
-        status = 400
     else:
         prices = filterset.qs
-        status = 200
     today = timezone.localdate()
+    show = request.GET.get("show", "current")
     if show == "current":
         prices = prices.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
     elif show == "ended":
         prices = prices.filter(valid_to__lt=today)
-    paginator = Paginator(prices.order_by("customer__code", "sku__code", "-valid_from"), PAGE_SIZE)
+    return filterset, prices.order_by("customer__code", "sku__code", "-valid_from")
+
+
+@login_required
+def customer_price_list(request: HttpRequest) -> HttpResponse:
+    """Customer-specific prices in the user's scope, by customer or SKU (code, name, pinyin)."""
+    user = price_reader(request)
+    show = request.GET.get("show", "current")
+    filterset, prices = customer_prices_shown(request, user)
+    status = 400 if filterset.is_bound and not filterset.is_valid() else 200
+    today = timezone.localdate()
+    paginator = Paginator(prices, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = [
         {"price": cp, "state": period_state(cp.valid_from, cp.valid_to, today)}

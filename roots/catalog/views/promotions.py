@@ -83,6 +83,18 @@ def _promotion_rows(promotions: list[Promotion]) -> list[dict[str, Any]]:
     return rows
 
 
+def promotions_shown(request: HttpRequest, user: User) -> Any:
+    """The promotions the list page shows `user` (its search, `show`), in its order; the
+    page and its export read them here."""
+    query = request.GET.get("q", "").strip()[:100]
+    promotions = selectors.promotion_list(user=user).search(query)
+    if request.GET.get("show", "current") == "current":
+        promotions = promotions.filter(valid_to__gte=timezone.localdate())
+    return promotions.prefetch_related("categories", "product_models", "skus").order_by(
+        "-valid_from", "code"
+    )
+
+
 @login_required
 def promotion_list(request: HttpRequest) -> HttpResponse:
     """Promotions: a customer user sees those running now for its channel; staff the
@@ -90,13 +102,7 @@ def promotion_list(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
     query = request.GET.get("q", "").strip()[:100]
     show = request.GET.get("show", "current")
-    promotions = selectors.promotion_list(user=user).search(query)
-    today = timezone.localdate()
-    if show == "current":
-        promotions = promotions.filter(valid_to__gte=today)
-    promotions = promotions.prefetch_related("categories", "product_models", "skus").order_by(
-        "-valid_from", "code"
-    )
+    promotions = promotions_shown(request, user)
     paginator = Paginator(promotions, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {

@@ -8,16 +8,18 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roots.core.export import Column, xlsx_response
 from roots.core.throttling import cost_throttled
+from roots.customers.selectors import customer_filter_choices
 from roots.finance import selectors
 from roots.finance.filters import DisputeFilter, ExpenseFilter, InvoiceFilter, StatementFilter
 from roots.finance.models import OVERDUE, OVERDUE_LABEL
 from roots.finance.views.common import finance_user
+from roots.org.models import Role
 
 
 def filtered(request: HttpRequest, queryset: QuerySet[Any], filter_class: Any) -> QuerySet[Any]:
@@ -134,3 +136,35 @@ def expense_export(request: HttpRequest) -> HttpResponse:
     return xlsx_response(
         name="expenses", sheet=_("Rebates and expenses"), columns=columns, rows=rows
     )
+
+
+@login_required
+@cost_throttled
+def account_export(request: HttpRequest) -> HttpResponse:
+    """The accounts list of staff (`/finance/` without `?customer=`): the customers in
+    their scope with open balance and overdue, largest debt first."""
+    user = finance_user(request)
+    if user.role == Role.CUSTOMER_USER:
+        raise Http404
+    rows = selectors.account_list(user=user, search=request.GET.get("q", "")[:100])
+    rows = rows.select_related("branch", "account_manager")
+    labels = {
+        m.pk: getattr(m, "label", m.display_name)
+        for m in customer_filter_choices(user=user).account_managers
+    }
+
+    def manager(customer: Any) -> str:
+        if customer.account_manager_id is None:
+            return ""
+        return str(labels.get(customer.account_manager_id) or _person(customer.account_manager))
+
+    columns = [
+        Column(_("Customer code"), lambda r: r.code, 11),
+        Column(_("Customer"), lambda r: r.name, 28),
+        Column(_("Branch"), lambda r: r.branch.name if r.branch_id else "", 16),
+        Column(_("Account manager"), manager, 18),
+        Column(_("Credit limit (CNY)"), lambda r: r.credit_limit, 14, "money"),
+        Column(_("Open balance (CNY)"), lambda r: r.open_amount, 14, "money"),
+        Column(_("Overdue (CNY)"), lambda r: r.overdue_amount, 14, "money"),
+    ]
+    return xlsx_response(name="accounts", sheet=_("Accounts"), columns=columns, rows=rows)
