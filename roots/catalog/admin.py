@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from roots.catalog.models import (
     Category,
@@ -13,12 +12,13 @@ from roots.catalog.models import (
     StockLevel,
     Warehouse,
 )
+from roots.core.admin import ReadOnlyHistoryAdmin
 
 _RECORD = ["version", "created_at", "updated_at"]
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "name_en", "parent"]
     search_fields = ["code", "name", "search_text"]
     list_select_related = ["parent"]
@@ -26,7 +26,7 @@ class CategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProductModel)
-class ProductModelAdmin(SimpleHistoryAdmin):
+class ProductModelAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "category", "series", "launched_on", "is_custom_capable"]
     list_filter = ["category", "is_custom_capable"]
     search_fields = ["code", "name", "search_text"]
@@ -35,7 +35,7 @@ class ProductModelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RegionalVariant)
-class RegionalVariantAdmin(SimpleHistoryAdmin):
+class RegionalVariantAdmin(ReadOnlyHistoryAdmin):
     list_display = ["product_model", "region"]
     list_filter = ["region"]
     search_fields = ["product_model__code", "features"]
@@ -45,7 +45,7 @@ class RegionalVariantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Sku)
-class SkuAdmin(SimpleHistoryAdmin):
+class SkuAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "product_model", "energy_class", "list_price", "is_active"]
     list_filter = ["is_active", "energy_class", "product_model__category"]
     search_fields = ["code", "name", "search_text"]
@@ -55,7 +55,7 @@ class SkuAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(SimpleHistoryAdmin):
+class WarehouseAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "province", "branch", "city", "is_active"]
     list_filter = ["is_active", "province"]
     search_fields = ["code", "name", "search_text"]
@@ -64,7 +64,7 @@ class WarehouseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(SimpleHistoryAdmin):
+class StockLevelAdmin(ReadOnlyHistoryAdmin):
     list_display = ["warehouse", "sku", "on_hand", "reserved"]
     list_filter = ["warehouse"]
     search_fields = ["sku__code", "warehouse__code"]
@@ -74,7 +74,7 @@ class StockLevelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PriceList)
-class PriceListAdmin(SimpleHistoryAdmin):
+class PriceListAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "channel_type", "valid_from", "valid_to"]
     list_filter = ["channel_type"]
     search_fields = ["code", "name"]
@@ -82,7 +82,7 @@ class PriceListAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PriceListItem)
-class PriceListItemAdmin(SimpleHistoryAdmin):
+class PriceListItemAdmin(ReadOnlyHistoryAdmin):
     list_display = ["price_list", "sku", "price"]
     list_filter = ["price_list"]
     search_fields = ["sku__code"]
@@ -92,7 +92,7 @@ class PriceListItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CustomerPrice)
-class CustomerPriceAdmin(SimpleHistoryAdmin):
+class CustomerPriceAdmin(ReadOnlyHistoryAdmin):
     list_display = ["customer", "sku", "price", "valid_from", "valid_to"]
     search_fields = ["customer__code", "sku__code"]
     list_select_related = ["customer", "sku"]
@@ -101,7 +101,7 @@ class CustomerPriceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Promotion)
-class PromotionAdmin(SimpleHistoryAdmin):
+class PromotionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "valid_from", "valid_to", "discount_percent", "is_published"]
     list_filter = ["is_published"]
     search_fields = ["code", "name", "search_text"]

@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -35,10 +35,18 @@ from rest_framework.viewsets import GenericViewSet
 
 from roots.core import dates
 from roots.core.dates import FIRST_YEAR, LAST_YEAR, BusinessDateValidator
-from roots.core.exceptions import ConflictError, PreconditionFailedError
+from roots.core.exceptions import (
+    ConflictError,
+    PreconditionFailedError,
+    chosen_code,
+    error_code,
+    error_messages,
+)
 from roots.core.models import IdempotencyRecord, ScopedQuerySet
 from roots.core.parsers import JSONParser
-from roots.org.models import User
+
+if TYPE_CHECKING:  # core imports no app (docs/architecture.md, "Layering")
+    from roots.org.models import User
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RECORD_EDIT_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
@@ -56,7 +64,7 @@ class Conflict(exceptions.APIException):
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The record has changed since you read it."
-    default_code = "precondition_failed"
+    default_code = "stale_version"
 
 
 class _Replay(Exception):
@@ -95,41 +103,46 @@ def _as_error_lists(detail: Any) -> dict[str, Any]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Answer every error as `{"detail": ..., "errors": {field: [messages]}}`."""
+    """Answer every error as `{"detail": ..., "code": ..., "errors": {field: [messages]}}`.
+
+    `code` is machine-readable (the table is in docs/api.md): DRF's own code of the error
+    (`not_found`, `throttled` ...), the code a domain error names (`invalid_transition`), and
+    for invalid input "invalid", or the first code a service or serializer chose for one of
+    the errors (`credit_exceeded`)."""
+    chosen: str | None = None
     if isinstance(exc, DjangoValidationError):
-        messages = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        exc = exceptions.ValidationError(detail=messages)
+        chosen = error_code(exc)
+        exc = exceptions.ValidationError(detail=error_messages(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, ConflictError):
-        exc = Conflict(detail=str(exc))
+        exc = Conflict(detail=str(exc), code=exc.code)
     elif isinstance(exc, PreconditionFailedError):
-        exc = PreconditionFailed(detail=str(exc))
+        exc = PreconditionFailed(detail=str(exc), code=exc.code)
     elif isinstance(exc, IntegrityError):
         # A race the service's validation could not see (two creates of the same code).
         exc = Conflict(detail=_("The change conflicts with another record; reload and retry."))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, exceptions.ValidationError):
-        response.data = {"detail": _("Invalid input."), "errors": _as_error_lists(exc.detail)}
-    elif isinstance(exc, exceptions.ParseError):  # a body that cannot be read (roots.core.parsers)
+    if not isinstance(exc, exceptions.APIException):  # the handler answers no other
+        raise AssertionError("isinstance(exc, exceptions.APIException)")
+    if isinstance(exc, exceptions.ParseError):  # a body that cannot be read (roots.core.parsers)
         message = str(exc.detail)
-        response.data = {
-            "detail": message,
-            "code": "parse_error",
-            "errors": {"non_field_errors": [message]},
-        }
+        detail, code, errors = message, "parse_error", {"non_field_errors": [message]}
+    elif isinstance(exc, exceptions.ValidationError):
+        detail, errors = _("Invalid input."), _as_error_lists(exc.detail)
+        code = chosen or chosen_code(exc.get_codes()) or "invalid"
     else:
-        detail = response.data.get("detail") if isinstance(response.data, dict) else None
-        response.data = {"detail": detail or str(exc), "errors": {}}
+        data = response.data
+        detail = (data.get("detail") if isinstance(data, dict) else None) or str(exc)
+        codes = exc.get_codes()
+        code, errors = codes if isinstance(codes, str) else exc.default_code, {}
+    response.data = {"detail": detail, "code": code, "errors": errors}
     if isinstance(exc, exceptions.Throttled):
         response.status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    # An exception that names a machine-readable code (`error_code`) answers it as `code`.
-    if isinstance(error_code := getattr(exc, "error_code", None), str):
-        response.data["code"] = error_code
     return response
 
 
@@ -137,26 +150,33 @@ def request_user(request: Request) -> User:
     """The caller of an API handler: every API view but the token exchange requires
     authentication, which `initial()` checks before the handler runs."""
     user = request.user
-    assert isinstance(user, User), "API handlers run for authenticated users only"
-    return user
+    if not user.is_authenticated:
+        raise exceptions.NotAuthenticated()
+    return cast("User", user)
 
 
 def scope_user(request: Request) -> User:
     """The user whose scope `get_queryset()` shows. Not asserted like `request_user`:
     drf-spectacular calls `get_queryset()` as an anonymous user while it builds the schema,
     and `visible_to` shows an anonymous user nothing."""
-    return cast(User, request.user)
+    return cast("User", request.user)
 
 
 @csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any URL under /api/v1/ that names no resource: a 404 in the API's error format
     (Django's own 404 page is HTML)."""
-    return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
+    return JsonResponse({"detail": _("Not found."), "code": "not_found", "errors": {}}, status=404)
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = serializers.CharField(help_text="What went wrong, for a person to read.")
+    code = serializers.CharField(
+        help_text=(
+            "What went wrong, for a program: a stable name such as `not_found`, "
+            "`invalid_transition` or `credit_exceeded` (the table is in docs/api.md)."
+        )
+    )
     # Shadows `Serializer.errors` (a property in the stubs): harmless, as this serializer only
     # documents the error answers in the schema and never validates anything.
     errors = serializers.DictField(  # type: ignore[assignment]
@@ -264,7 +284,8 @@ class ContentNegotiation(DefaultContentNegotiation):
 class ScopedViewSetMixin:
     """Scoping, idempotency, ETag/If-Match and history for every viewset.
 
-    Subclasses set `model` (whose manager has `visible_to`) and may override `get_base_queryset`.
+    Subclasses set `model` (whose manager has `visible_to`) and may override
+    `get_base_queryset` or `get_queryset`: `filter_queryset` applies the scope after either.
 
     `Idempotency-Key`: the key is reserved (one row per user and key) before the write runs,
     so that two concurrent retries cannot both write; a successful answer is stored and
@@ -286,6 +307,15 @@ class ScopedViewSetMixin:
 
     def get_queryset(self) -> Any:
         return self.get_base_queryset().visible_to(self.request.user)  # type: ignore[attr-defined]
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        """The filtered rows, inside the caller's scope whatever `get_queryset` answered:
+        `list`, `get_object` and every action that filters come through here (NetBox's
+        `restrict` in its base viewset). A queryset `visible_to` scoped already is kept."""
+        queryset = super().filter_queryset(queryset)  # type: ignore[misc]
+        if not isinstance(queryset, ScopedQuerySet):
+            raise TypeError(f"{type(self).__name__}: rows without `visible_to` cannot be scoped")
+        return queryset.scoped_for(scope_user(self.request))  # type: ignore[attr-defined]
 
     def get_object(self) -> Any:
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")  # type: ignore[attr-defined]
@@ -333,9 +363,15 @@ class ScopedViewSetMixin:
             pass
         record = IdempotencyRecord.objects.filter(user=user, key=key).first()
         if record is None or record.request_hash != digest:
-            raise Conflict(_("This Idempotency-Key was already used with a different request."))
+            raise Conflict(
+                _("This Idempotency-Key was already used with a different request."),
+                code="idempotency_conflict",
+            )
         if record.status_code == _PENDING:
-            raise Conflict(_("A request with this Idempotency-Key is still being processed."))
+            raise Conflict(
+                _("A request with this Idempotency-Key is still being processed."),
+                code="idempotency_in_progress",
+            )
         raise _Replay(record)
 
     def handle_exception(self, exc: Exception) -> Response:
@@ -391,11 +427,15 @@ class ScopedViewSetMixin:
     @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """The record's change history, newest first: who, when, and what changed."""
+        """The record's change history, newest first: who, when, and what changed (without
+        the fields the record's serializer hides from the caller's role)."""
         from roots.core.selectors import history_entries
 
         instance = self.get_object()  # type: ignore[attr-defined]
-        return Response(history_entries(instance=instance))
+        serializer_class = self.get_serializer_class()  # type: ignore[attr-defined]
+        hidden_by_role = getattr(serializer_class, "hidden_fields", {})
+        hidden = hidden_by_role.get(getattr(request.user, "role", ""), frozenset())
+        return Response(history_entries(instance=instance, hidden=hidden))
 
 
 class RetrieveWithETagMixin:

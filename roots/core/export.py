@@ -111,9 +111,9 @@ def _write(ws: Any, row: int, col: int, value: Any, kind: Kind, formats: dict[st
         ws.write_datetime(row, col, value, formats["datetime"])
         return
     if isinstance(value, datetime.date):
-        ws.write_datetime(
-            row, col, datetime.datetime(value.year, value.month, value.day), formats["date"]
-        )
+        # Excel cells have no time zone: a calendar day is written as its naive midnight.
+        midnight = datetime.datetime(value.year, value.month, value.day)  # noqa: DTZ001
+        ws.write_datetime(row, col, midnight, formats["date"])
         return
     text = str(value)[:MAX_CELL_CHARS]
     if text.startswith(FORMULA_STARTS):

@@ -276,7 +276,7 @@ def _render_number(value: Mapping[str, Any]) -> str:
 
 
 def _render_duration(value: Mapping[str, Any]) -> str:
-    # The same words as roots.orders.custom_services.duration_text.
+    # The same words as roots.orders.custom.selectors.duration_text.
     seconds = int(value["s"])
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
@@ -20,10 +22,54 @@ class ScopedQuerySet(models.QuerySet):
     Every model that holds business data defines `visible_to(user)`; HTML views, the API,
     search and exports all start from it. Code that must see everything says so by calling
     `all_unscoped()`, so that a bypass is visible in review.
+
+    A queryset remembers whom `visible_to` scoped it for (through `filter()`, `order_by()`
+    and the like), so that the API and page bases apply the scope after whatever a view's
+    own queryset did (`scoped_for(user)`), without joining it twice.
     """
+
+    # Whom `visible_to` last scoped this queryset for (`_scope_key`); None: not scoped.
+    _scoped_for: tuple[str, Any] | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every model's own `visible_to` marks what it answers, so that no model can forget.
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("visible_to")
+        if own is not None and not getattr(own, "marks_scope", False):
+            setattr(cls, "visible_to", _marking(own))  # noqa: B010 - a method, not an attribute
 
     def visible_to(self, user: User) -> Self:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def scoped_for(self, user: Any) -> Self:
+        """`visible_to(user)` unless it was applied already (to this queryset or the one it
+        came from): what the bases call after a view's own queryset."""
+        if self._scoped_for is not None and self._scoped_for == _scope_key(user):
+            return self
+        return self.visible_to(user)
+
+    def _clone(self) -> Self:
+        clone = super()._clone()  # type: ignore[misc]
+        clone._scoped_for = self._scoped_for
+        return clone
+
+    def _keep_scope_if_shared(self, combined: Any, others: tuple[Any, ...]) -> Any:
+        # A union is inside the scope only if every part is; an intersection or a
+        # difference is a part of `self`, and keeps its mark through `_clone`.
+        if combined is self or any(combined is other for other in others):
+            return combined
+        if not all(getattr(other, "_scoped_for", None) == self._scoped_for for other in others):
+            combined._scoped_for = None
+        return combined
+
+    def __or__(self, other: Any) -> Self:
+        return self._keep_scope_if_shared(super().__or__(other), (other,))
+
+    def __xor__(self, other: Any) -> Self:
+        return self._keep_scope_if_shared(super().__xor__(other), (other,))
+
+    def union(self, *other_qs: Any, all: bool = False) -> Self:
+        return self._keep_scope_if_shared(super().union(*other_qs, all=all), other_qs)
 
     def all_unscoped(self) -> Self:
         return self.all()
@@ -34,6 +80,21 @@ class ScopedQuerySet(models.QuerySet):
         for term in query_terms(query or ""):
             qs = qs.filter(search_text__contains=term)
         return qs
+
+
+def _scope_key(user: Any) -> tuple[str, Any]:
+    return ("user", getattr(user, "pk", None))
+
+
+def _marking(visible_to: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(visible_to)
+    def marked(self: ScopedQuerySet, user: Any) -> Any:
+        queryset = visible_to(self, user)
+        queryset._scoped_for = _scope_key(user)
+        return queryset
+
+    marked.marks_scope = True  # type: ignore[attr-defined]
+    return marked
 
 
 class SearchableMixin:

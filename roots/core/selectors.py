@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypedDict
 
 from django.db import models
@@ -35,8 +36,12 @@ def _display(field: models.Field, value: Any) -> str | None:
     return str(value)
 
 
-def history_entries(*, instance: models.Model, limit: int = 200) -> list[HistoryEntry]:
+def history_entries(
+    *, instance: models.Model, limit: int = 200, hidden: Iterable[str] = ()
+) -> list[HistoryEntry]:
     """The history of `instance`, newest first, each entry with its field-level changes.
+    `hidden` fields (those the reader's role does not see) are left out, and so are the
+    entries that changed only those.
 
     Diffs are computed in memory from consecutive snapshots (one query for the history, one
     for the users), so a long history does not cost a query per entry.
@@ -46,7 +51,7 @@ def history_entries(*, instance: models.Model, limit: int = 200) -> list[History
     fields = [
         f
         for f in instance._meta.concrete_fields
-        if f.name not in HIDDEN_HISTORY_FIELDS and f.name != "id"
+        if f.name not in HIDDEN_HISTORY_FIELDS and f.name != "id" and f.name not in hidden
     ]
     entries: list[HistoryEntry] = []
     for index, record in enumerate(records):
@@ -67,6 +72,8 @@ def history_entries(*, instance: models.Model, limit: int = 200) -> list[History
                     "new": _display(field, new),
                 }
             )
+        if hidden and not changes and record.history_type == "~":
+            continue
         user = record.history_user
         entries.append(
             {
@@ -94,7 +101,8 @@ def _resolve_foreign_keys(fields: list[models.Field], entries: list[HistoryEntry
                 )
     for name, ids in wanted.items():
         related = fk_fields[name].related_model
-        assert related is not None  # a many-to-one field always has one
+        if related is None:  # a many-to-one field always has one
+            raise AssertionError("related is not None")
         names = {str(pk): str(obj) for pk, obj in related._base_manager.in_bulk(ids).items()}
         for entry in entries:
             for change in entry["changes"]:

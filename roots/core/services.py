@@ -1,4 +1,5 @@
-"""Shared service helpers: code sequences, validation and optimistic locking."""
+"""Shared service helpers: validation and optimistic locking (business numbers are made by
+`roots.core.numbers`)."""
 
 from __future__ import annotations
 
@@ -7,25 +8,17 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roots.core.exceptions import PreconditionFailedError
-from roots.core.models import IdempotencyRecord, Sequence, VersionedModel
+from roots.core.models import IdempotencyRecord, VersionedModel
+from roots.core.numbers import sequence_next  # business numbers: roots.core.numbers
 
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
-
-
-def sequence_next(*, name: str, floor: int = 0) -> int:
-    """The next number of a named counter; `floor` lets a counter start past existing codes."""
-    with transaction.atomic():
-        seq, _created = Sequence.objects.select_for_update().get_or_create(name=name)
-        seq.last_value = max(seq.last_value, floor) + 1
-        seq.save(update_fields=["last_value"])
-        return seq.last_value
 
 
 def lock_for_update(*, instance: V, expected_version: int | None) -> V:

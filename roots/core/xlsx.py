@@ -315,12 +315,13 @@ def _styles(book: _Book, name: str | None) -> list[bool | None]:
 def _serial_to_value(serial: float, *, date1904: bool, duration: bool) -> Any:
     if duration:
         return timedelta(milliseconds=round(serial * 86_400_000))
+    # Excel serials count days from a naive epoch: the cell's wall time, no time zone.
     if date1904:
-        base = datetime(1904, 1, 1)
+        base = datetime(1904, 1, 1)  # noqa: DTZ001
     elif serial < 60:
-        base = datetime(1899, 12, 31)
+        base = datetime(1899, 12, 31)  # noqa: DTZ001
     else:
-        base = datetime(1899, 12, 30)  # Excel's 1900-02-29 that never was
+        base = datetime(1899, 12, 30)  # noqa: DTZ001 - Excel's 1900-02-29 that never was
     moment = base + timedelta(milliseconds=round(serial * 86_400_000))
     if 0 <= serial < 1:
         return moment.time()

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from roots.core.admin import ReadOnlyHistoryAdmin
 from roots.customers.models import Contact, Customer, Outlet
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
+class CustomerAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "channel_type", "branch", "account_manager", "tier", "status"]
     list_filter = ["channel_type", "tier", "priority", "status", "is_key_account", "branch"]
     search_fields = ["code", "name", "search_text"]
@@ -15,7 +15,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(SimpleHistoryAdmin):
+class OutletAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "customer", "format", "province", "city", "is_active"]
     list_filter = ["format", "is_active", "province"]
     search_fields = ["code", "name", "search_text"]
@@ -25,7 +25,7 @@ class OutletAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "customer", "title", "mobile", "is_decision_maker"]
     search_fields = ["name", "search_text", "mobile"]
     list_select_related = ["customer"]

@@ -1,8 +1,8 @@
-"""Finance records in the Django admin: read-mostly (writes belong to the services)."""
+"""Finance records in the Django admin: read-only (writes belong to the services)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from roots.core.admin import ReadOnlyHistoryAdmin, ReadOnlyInline
 from roots.finance.models import (
     Allocation,
     Dispute,
@@ -18,23 +18,19 @@ from roots.finance.models import (
 _STAMPS = ["version", "created_at", "updated_at"]
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
-    extra = 0
-    can_delete = False
     readonly_fields = ["line_no", "sku", "description", "quantity", "unit_price", "line_total"]
 
 
-class AllocationInline(admin.TabularInline):
+class AllocationInline(ReadOnlyInline):
     model = Allocation
-    extra = 0
-    can_delete = False
     fk_name = "invoice"
     readonly_fields = ["payment", "expense", "amount", "created_at"]
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(SimpleHistoryAdmin):
+class InvoiceAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "number",
         "customer",
@@ -55,7 +51,7 @@ class InvoiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(SimpleHistoryAdmin):
+class PaymentAdmin(ReadOnlyHistoryAdmin):
     list_display = ["number", "customer", "received_on", "amount", "method", "unapplied_amount"]
     list_filter = ["method"]
     search_fields = ["number", "reference", "customer__code", "customer__name"]
@@ -66,7 +62,7 @@ class PaymentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Expense)
-class ExpenseAdmin(SimpleHistoryAdmin):
+class ExpenseAdmin(ReadOnlyHistoryAdmin):
     list_display = ["number", "customer", "kind", "status", "activity", "amount", "credit_date"]
     list_filter = ["kind", "status"]
     search_fields = ["number", "activity", "customer__code", "customer__name"]
@@ -75,10 +71,8 @@ class ExpenseAdmin(SimpleHistoryAdmin):
     readonly_fields = _STAMPS
 
 
-class StatementLineInline(admin.TabularInline):
+class StatementLineInline(ReadOnlyInline):
     model = StatementLine
-    extra = 0
-    can_delete = False
     readonly_fields = [
         "line_no",
         "date",
@@ -92,7 +86,7 @@ class StatementLineInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(SimpleHistoryAdmin):
+class StatementAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "number",
         "customer",
@@ -110,15 +104,13 @@ class StatementAdmin(SimpleHistoryAdmin):
     inlines = [StatementLineInline]
 
 
-class DisputeMessageInline(admin.TabularInline):
+class DisputeMessageInline(ReadOnlyInline):
     model = DisputeMessage
-    extra = 0
-    can_delete = False
     readonly_fields = ["created_at", "author", "body"]
 
 
 @admin.register(Dispute)
-class DisputeAdmin(SimpleHistoryAdmin):
+class DisputeAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "number",
         "customer",

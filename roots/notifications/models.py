@@ -1,5 +1,6 @@
 """In-app notifications: what the system tells a person (the same events as its e-mails),
-shown by the bell in the top bar and on `/notifications/`.
+shown by the bell in the top bar and on `/notifications/`; and the outbox, the e-mails
+written in the business transaction and sent by the task worker (`OutboxMessage`).
 
 The sentence is generated text (`roots.core.i18n_text`): a message id with parameters
 (`roots.notifications.texts`), rendered in the reader's language when it is read; `message`
@@ -8,6 +9,7 @@ exists."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
@@ -26,6 +28,7 @@ class NotificationKind(models.TextChoices):
     ORDER = "order", _("Order")
     CUSTOM_ORDER = "custom_order", _("Custom order")
     COMPLAINT = "complaint", _("Complaint")
+    DISPUTE = "dispute", _("Statement dispute")
 
 
 class NotificationQuerySet(ScopedQuerySet):
@@ -75,3 +78,58 @@ class Notification(models.Model):
         return self.read_at is not None
 
     get_message_display = rendered("message")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessageQuerySet(ScopedQuerySet):
+    def visible_to(self, user: User) -> Self:
+        """Mail to other people: no page or endpoint shows it (the admin and the worker
+        read it `all_unscoped`)."""
+        return self.none()
+
+    def due(self, now: datetime) -> Self:
+        """Pending mail whose next attempt (or whose claim's lease) has come."""
+        return self.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to one address, written in the business transaction that caused it (so
+    that a rolled-back step mails no one and a committed one cannot lose its mail), and sent
+    by the task worker at least once (`roots.notifications.services.outbox_deliver`).
+
+    `dedup_key` names the event and the recipient (`order.status:12:345:7`): writing the
+    same mail twice keeps one row. Subject and body are rendered in the recipient's language
+    when written. `next_attempt_at` is when it may be tried next: after a failure, the
+    back-off; while a worker holds it, the end of that worker's claim."""
+
+    dedup_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    to_address = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = BusinessDateTimeField(_("next attempt at"))
+    sent_at = BusinessDateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["status", "sent_at"], name="outbox_sent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dedup_key} → {self.to_address} ({self.status})"

@@ -46,3 +46,21 @@ COMPLAINT_DEADLINE_PASSED = message(
     "notify.complaint.deadline_passed",
     gettext_noop("Complaint %(number)s of %(customer)s was due %(due)s: %(subject)s"),
 )
+
+# Statement disputes (`roots.finance.services.notices`).
+DISPUTE_OPENED = message(
+    "notify.dispute.opened",
+    gettext_noop("%(customer)s disputes statement %(statement)s (%(number)s): %(comment)s"),
+)
+DISPUTE_CUSTOMER_WROTE = message(
+    "notify.dispute.customer_wrote",
+    gettext_noop("%(author)s (%(customer)s) wrote on dispute %(number)s: %(text)s"),
+)
+DISPUTE_ANSWERED = message(
+    "notify.dispute.answered",
+    gettext_noop("%(author)s answered your dispute %(number)s of statement %(statement)s"),
+)
+DISPUTE_CLOSED = message(
+    "notify.dispute.closed",
+    gettext_noop("%(author)s closed dispute %(number)s of statement %(statement)s"),
+)

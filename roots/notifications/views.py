@@ -5,37 +5,32 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from roots.core.http import safe_next
+from roots.core.pages import page_user, scoped_object_or_404
 from roots.notifications import selectors, services
 from roots.notifications.models import Notification
-from roots.org.models import User
 
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _own(request: HttpRequest, pk: int) -> Notification:
     """One of the user's notifications; anyone else's (or none) is a 404."""
-    found = selectors.notification_list(user=_user(request)).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return scoped_object_or_404(
+        selectors.notification_list(user=page_user(request)), request, pk=pk
+    )
 
 
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     """Every notification of the user, newest first (`?unread=1`: the unread ones)."""
-    user = _user(request)
+    user = page_user(request)
     only_unread = request.GET.get("unread") in ("1", "true")
     rows = selectors.notification_list(user=user, unread=True if only_unread else None)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -60,7 +55,7 @@ def notification_badge(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/_badge.html",
-        {"count": selectors.unread_count(user=_user(request))},
+        {"count": selectors.unread_count(user=page_user(request))},
     )
 
 
@@ -68,7 +63,7 @@ def notification_badge(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notification_menu(request: HttpRequest) -> HttpResponse:
     """The bell's drop-down: the latest notifications and the unread count (a fragment)."""
-    user = _user(request)
+    user = page_user(request)
     response = render(
         request,
         "notifications/_menu.html",
@@ -92,7 +87,7 @@ def _target(notification: Notification) -> str:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read; with `open`, then go to what it is about."""
     notification = services.notification_mark_read(
-        user=_user(request), notification=_own(request, pk)
+        user=page_user(request), notification=_own(request, pk)
     )
     if request.POST.get("open") and _target(notification):
         return redirect(_target(notification))
@@ -102,5 +97,5 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_all_read(user=_user(request))
+    services.notifications_mark_all_read(user=page_user(request))
     return redirect(safe_next(request, reverse("notification-list")))

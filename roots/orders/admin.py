@@ -3,24 +3,10 @@ services (the life-cycle, stock, credit, e-mails): the admin shows orders read-o
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from roots.core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyInline
 from roots.orders.models import CustomOrder, Order, OrderAllocation, OrderEvent, OrderLine
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -39,7 +25,7 @@ class OrderEventInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(SimpleHistoryAdmin):
+class OrderAdmin(ReadOnlyHistoryAdmin):
     list_display = ["number", "kind", "status", "customer", "outlet", "total", "submitted_at"]
     list_filter = ["status", "kind"]
     search_fields = ["number", "search_text", "customer__code"]
@@ -48,53 +34,26 @@ class OrderAdmin(SimpleHistoryAdmin):
     inlines = [OrderLineInline, OrderEventInline]
     date_hierarchy = "submitted_at"
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(OrderAllocation)
-class OrderAllocationAdmin(admin.ModelAdmin):
+class OrderAllocationAdmin(ReadOnlyAdmin):
     list_display = ["line", "warehouse", "quantity"]
     list_select_related = ["line__order", "warehouse"]
     raw_id_fields = ["line", "warehouse"]
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
 
 @admin.register(CustomOrder)
-class CustomOrderAdmin(SimpleHistoryAdmin):
+class CustomOrderAdmin(ReadOnlyHistoryAdmin):
     list_display = ["number", "status", "customer", "title", "quantity", "production_due"]
     list_filter = ["status"]
     search_fields = ["number", "search_text", "customer__code"]
     list_select_related = ["customer"]
     raw_id_fields = ["customer", "outlet", "requested_by", "quoted_model", "quoted_by", "order"]
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
 
 @admin.register(OrderEvent)
-class OrderEventAdmin(admin.ModelAdmin):
+class OrderEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "order", "custom_order", "kind", "to_status", "actor"]
     list_filter = ["kind", "visible_to_customer"]
     list_select_related = ["order", "custom_order", "actor"]
     raw_id_fields = ["customer", "order", "custom_order", "actor"]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False

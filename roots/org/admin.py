@@ -1,3 +1,8 @@
+"""The organisation in the Django admin, where it is kept: provinces, branches, call centres
+and users have no services, so these admins stay editable (roots.core.admin). A user saves
+through `User.save` from every path (this admin, its password form, `changepassword`), which
+revokes the user's API tokens on a new password or a deactivation."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,6 @@
+"""Suppliers in the Django admin, where they are kept (procurement has no services yet, so
+this admin stays editable; see roots.core.admin)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

@@ -1,13 +1,13 @@
 """Django admin of the sales pipeline (the daily board's items are helper D's to add)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from roots.core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 from roots.sales.models import Activity, Lead, Opportunity, PotentialAssessment
 
 
 @admin.register(Lead)
-class LeadAdmin(SimpleHistoryAdmin):
+class LeadAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "company_name", "status", "source", "owner", "branch", "created_at"]
     list_filter = ["status", "source", "channel_type", "branch"]
     search_fields = ["code", "company_name", "contact_name", "phone", "search_text"]
@@ -17,7 +17,7 @@ class LeadAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(SimpleHistoryAdmin):
+class OpportunityAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "customer", "stage", "expected_value", "close_date", "owner"]
     list_filter = ["stage", "lost_reason", "branch"]
     search_fields = ["code", "name", "search_text", "customer__code", "customer__name"]
@@ -28,7 +28,7 @@ class OpportunityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(ReadOnlyHistoryAdmin):
     list_display = ["subject", "kind", "status", "customer", "owner", "planned_at", "done_at"]
     list_filter = ["kind", "status", "branch"]
     search_fields = ["subject", "customer__code", "customer__name", "lead__code"]
@@ -39,7 +39,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PotentialAssessment)
-class PotentialAssessmentAdmin(admin.ModelAdmin):
+class PotentialAssessmentAdmin(ReadOnlyAdmin):
     list_display = ["customer", "score", "priority", "potential_revenue", "current_revenue"]
     list_filter = ["priority"]
     search_fields = ["customer__code", "customer__name"]

@@ -3,11 +3,12 @@ import), their rejected rows and the feed rows, for lookups."""
 
 from django.contrib import admin
 
+from roots.core.admin import ReadOnlyAdmin
 from roots.sellthrough.models import CategorySales, SellThrough, Upload, UploadError
 
 
 @admin.register(UploadError)
-class UploadErrorAdmin(admin.ModelAdmin):
+class UploadErrorAdmin(ReadOnlyAdmin):
     list_display = ["upload", "row_number", "column", "message"]
     search_fields = ["=upload__id", "message"]
     list_select_related = ["upload"]
@@ -16,7 +17,7 @@ class UploadErrorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Upload)
-class UploadAdmin(admin.ModelAdmin):
+class UploadAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "original_name",
@@ -40,7 +41,7 @@ class UploadAdmin(admin.ModelAdmin):
 
 
 @admin.register(SellThrough)
-class SellThroughAdmin(admin.ModelAdmin):
+class SellThroughAdmin(ReadOnlyAdmin):
     list_display = [
         "date",
         "outlet",
@@ -59,7 +60,7 @@ class SellThroughAdmin(admin.ModelAdmin):
 
 
 @admin.register(CategorySales)
-class CategorySalesAdmin(admin.ModelAdmin):
+class CategorySalesAdmin(ReadOnlyAdmin):
     list_display = ["date", "outlet", "category", "total_sales"]
     list_filter = ["date"]
     search_fields = ["outlet__code", "category__code", "customer__code"]

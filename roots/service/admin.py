@@ -1,19 +1,17 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from roots.core.admin import ReadOnlyHistoryAdmin, ReadOnlyInline
 from roots.service.models import Complaint, ComplaintMessage
 
 
-class ComplaintMessageInline(admin.TabularInline):
+class ComplaintMessageInline(ReadOnlyInline):
     model = ComplaintMessage
-    extra = 0
     fields = ["created_at", "kind", "author", "internal", "text"]
     readonly_fields = ["created_at", "kind", "author", "internal", "text"]
-    can_delete = False
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(SimpleHistoryAdmin):
+class ComplaintAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "number",
         "customer",

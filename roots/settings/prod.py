@@ -13,6 +13,7 @@ if not ALLOWED_HOSTS:  # noqa: F405
 
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
 
+OUTBOX_TEST_CRASH_BEFORE_SEND = False  # a test's fault injection, never in production
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

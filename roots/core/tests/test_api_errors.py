@@ -48,7 +48,7 @@ def _valid_customer(**extra: Any) -> dict[str, Any]:
 def _assert_field_error(response: Any, field: str) -> None:
     assert response.status_code == 400, response.content
     body = response.json()
-    assert set(body) == {"detail", "errors"}
+    assert set(body) == {"detail", "code", "errors"}
     assert isinstance(body["detail"], str) and body["detail"]
     assert field in body["errors"], body
     assert all(isinstance(m, str) and m for m in body["errors"][field])
@@ -156,7 +156,7 @@ def test_a_body_that_is_not_json_answers_415_in_the_error_format(personas, api, 
             CUSTOMERS, data="name=x&channel_type=local_chain&branch=BA", content_type=content_type
         )
     assert response.status_code == 415
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "code", "errors"}
 
 
 @pytest.mark.parametrize(
@@ -357,7 +357,7 @@ def test_unknown_api_url_answers_json_404(personas, api, url):
     response = api.as_(personas.hq).get(url)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "code", "errors"}
 
 
 def test_post_to_an_unknown_api_url_answers_json_404_without_csrf_trouble(personas):
@@ -371,7 +371,7 @@ def test_post_to_an_unknown_api_url_answers_json_404_without_csrf_trouble(person
 def test_method_not_offered_answers_405_in_the_error_format(personas, api):
     response = api.as_(personas.hq).delete("/api/v1/customers/C100001/")
     assert response.status_code == 405
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "code", "errors"}
 
 
 def test_forbidden_answer_uses_the_error_format(personas, api):
@@ -387,7 +387,7 @@ def test_unauthenticated_answer_uses_the_error_format(personas, api):
     response = api.as_(None).get(CUSTOMERS)
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Token")
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "code", "errors"}
 
 
 def test_integrity_error_from_a_race_answers_409():

@@ -68,7 +68,7 @@ def test_stale_if_match_answers_412_and_changes_nothing(personas, api):
     history = _history_count()
     stale = mine.patch(CUSTOMER, {"phone": "0532-2"}, format="json", HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
-    assert set(stale.json()) == {"detail", "errors"}
+    assert set(stale.json()) == {"detail", "code", "errors"}
     customer = Customer.objects.get(code="C100001")
     assert (customer.phone, customer.version) == ("0532-1", 2)
     assert _history_count() == history

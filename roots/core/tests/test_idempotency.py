@@ -52,7 +52,7 @@ def test_same_key_with_different_body_answers_409_and_writes_nothing(personas, a
     assert _post(client, CUSTOMERS, NEW_CUSTOMER, "key-2").status_code == 201
     other = _post(client, CUSTOMERS, NEW_CUSTOMER | {"name": "银座商城"}, "key-2")
     assert other.status_code == 409
-    assert set(other.json()) == {"detail", "errors"}
+    assert set(other.json()) == {"detail", "code", "errors"}
     assert not Customer.objects.filter(name="银座商城").exists()
 
 

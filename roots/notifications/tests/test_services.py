@@ -15,8 +15,8 @@ from django.utils import translation
 
 from roots.notifications import selectors, services, texts
 from roots.notifications.models import Notification, NotificationKind
-from roots.orders import custom_services
 from roots.orders import services as order_services
+from roots.orders.custom import services as custom_services
 from roots.orders.tests.test_custom_support import quote_data, requested
 from roots.service import services as complaint_services
 from roots.service.models import Complaint
