@@ -443,25 +443,6 @@ class CustomerPriceViewSet(CatalogViewSet):
 
 
 # --- promotions ----------------------------------------------------------------------------
-class FlatListField(serializers.ListField):
-    """A list whose item errors are answered as a flat list of messages ("2: not a valid
-    choice"), the API's error format, instead of a dict keyed by position."""
-
-    def run_child_validation(self, data: list[Any]) -> Any:
-        try:
-            return super().run_child_validation(data)
-        except serializers.ValidationError as exc:
-            detail = exc.detail
-            if not isinstance(detail, dict):
-                raise
-            messages = [
-                f"{index}: {message}"
-                for index, errors in detail.items()
-                for message in (errors if isinstance(errors, list) else [errors])
-            ]
-            raise serializers.ValidationError(messages) from exc
-
-
 class PromotionSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
     field_allow_list = policies.PROMOTION_FIELDS
     fixed_fields = policies.PROMOTION_FIXED
@@ -472,7 +453,8 @@ class PromotionSerializer(AllowListSerializerMixin, serializers.ModelSerializer)
         required=False,
         help_text="Business code; generated (PR000123) when left out.",
     )
-    channel_types = FlatListField(
+    # Item errors answer as "2: not a valid choice" (the API's error format).
+    channel_types = serializers.ListField(
         child=serializers.ChoiceField(choices=ChannelType.choices),
         max_length=len(ChannelType.choices),
         required=False,

@@ -22,6 +22,7 @@ from roots.catalog.models import (
     Sku,
 )
 from roots.core.dates import BusinessDateFormField
+from roots.core.exceptions import add_service_errors
 from roots.core.fields import AllowListFormMixin, FieldAllowList
 from roots.customers.forms import ServiceErrorsMixin
 from roots.customers.models import ChannelType, Customer
@@ -140,13 +141,7 @@ class PromotionForm(forms.Form):
         return self._resolve("skus", Sku)
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    self.add_error(field if field in self.fields else None, error)
-        else:
-            for error in exc.messages:
-                self.add_error(None, error)
+        add_service_errors(self, exc)
 
 
 # --- catalog maintenance (product models, SKUs, price lists, customer prices) ---------------

@@ -26,11 +26,11 @@ from roots.catalog.models import (
 )
 from roots.core.exceptions import ConflictError
 from roots.core.models import VersionedModel
+from roots.core.numbers import next_number
 from roots.core.services import (
     apply_and_validate,
     lock_for_update,
     record_history_user,
-    sequence_next,
 )
 
 if TYPE_CHECKING:
@@ -220,6 +220,26 @@ def stock_level_update(
     )
 
 
+def stock_adjust(
+    stock: StockLevel, *, user: User, reason: str, on_hand: int = 0, reserved: int = 0
+) -> None:
+    """Move units of a stock row (locked by the caller, in its transaction): `on_hand` and
+    `reserved` are deltas. The one writer of stock movements: orders reserve, ship and release
+    through it. A movement that would leave less on hand than reserved, or a negative count,
+    is refused (409): the stock changed under the caller."""
+    stock.on_hand += on_hand
+    stock.reserved += reserved
+    if stock.on_hand < 0 or stock.reserved < 0 or stock.reserved > stock.on_hand:
+        raise ConflictError(
+            _("The stock of this order's products changed meanwhile; ask the branch to check it."),
+            code="stock_changed",
+        )
+    stock.version += 1
+    record_history_user(stock, user)
+    stock._change_reason = reason  # type: ignore[attr-defined]
+    stock.save(update_fields=["on_hand", "reserved", "version", "updated_at"])
+
+
 # --- prices --------------------------------------------------------------------------------
 @transaction.atomic
 def price_list_create(*, user: User, data: Mapping[str, Any]) -> PriceList:
@@ -342,7 +362,9 @@ def promotion_create(*, user: User, data: Mapping[str, Any]) -> Promotion:
     _check_promotion_writer(user)
     values = {k: v for k, v in data.items() if k not in PROMOTION_TARGETS}
     if not values.get("code"):
-        values["code"] = f"PR{sequence_next(name='promotion'):06d}"
+        values["code"] = next_number(
+            model=Promotion, prefix="PR", width=6, sequence="promotion", field="code"
+        )
     elif Promotion.objects.all_unscoped().filter(code=values["code"]).exists():
         raise ValidationError({"code": [_("A promotion with this code exists already.")]})
     promotion = apply_and_validate(instance=Promotion(created_by=user), data=values, user=user)

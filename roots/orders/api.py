@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -26,10 +26,12 @@ from roots.core.api import (
     request_user,
     scope_user,
 )
+from roots.core.lifecycle_api import AllowedActionsField, LifecycleViewSetMixin
 from roots.customers.models import Outlet
 from roots.orders import selectors, services
-from roots.orders.custom_api import CUSTOM_ROUTES
+from roots.orders.custom.api import CUSTOM_ROUTES
 from roots.orders.filters import OrderFilter
+from roots.orders.lifecycles import ORDER
 from roots.orders.models import Order, OrderAllocation, OrderEvent, OrderLine
 
 _MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
@@ -112,7 +114,7 @@ class OrderSerializer(OrderSummarySerializer):
     may take on it now."""
 
     lines = OrderLineSerializer(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField(ORDER)
 
     class Meta(OrderSummarySerializer.Meta):
         fields = [
@@ -126,16 +128,12 @@ class OrderSerializer(OrderSummarySerializer):
             "closed_at",
             "cancelled_at",
             "cancel_reason",
+            "carrier",
+            "waybill",
             "allowed_actions",
             "created_at",
         ]
         read_only_fields = fields
-
-    def get_allowed_actions(self, order: Order) -> list[str]:
-        request = self.context.get("request")
-        if request is None:
-            return []
-        return services.order_actions(user=request.user, order=order)
 
 
 class OrderLineInputSerializer(serializers.Serializer):
@@ -158,16 +156,6 @@ class OrderCreateSerializer(serializers.Serializer):
     customer_reference = serializers.CharField(max_length=50, required=False, allow_blank=True)
     requested_date = BusinessDateField(required=False, allow_null=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-
-
-class ActionSerializer(serializers.Serializer):
-    message = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, help_text="A note for the timeline."
-    )
-
-
-class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, help_text="Why the order is cancelled.")
 
 
 class NoteSerializer(serializers.Serializer):
@@ -230,21 +218,9 @@ def flat_errors(errors: Any) -> dict[str, list[str]]:
 
 
 # --- the viewset ---------------------------------------------------------------------------
-_ACTION_DOC = {
-    "confirm": "Confirm a submitted order (account manager, branch manager, headquarters).",
-    "allocate": "Allocate a confirmed order's stock (branch manager, headquarters); a "
-    "made-to-order order once produced.",
-    "ship": "Ship an allocated order: stock leaves the warehouses, finance invoices it.",
-    "deliver": "Record the delivery of a shipped order (the customer or our staff).",
-    "close": "Close a delivered order (account manager, branch manager, headquarters).",
-}
-_STEP_RESPONSES = {
-    200: OrderSerializer,
-    409: OpenApiResponse(description="The step is not possible now (nothing changed)."),
-}
-
-
-class OrderViewSet(RetrieveWithETagMixin, mixins.ListModelMixin, ScopedModelViewSet):
+class OrderViewSet(
+    LifecycleViewSetMixin, RetrieveWithETagMixin, mixins.ListModelMixin, ScopedModelViewSet
+):
     """Orders by number. `?search=` matches the number, your reference, the customer's and
     the outlet's name (characters, pinyin, initials). A customer user sees its company's
     orders; staff those of the customers in their scope."""
@@ -254,6 +230,7 @@ class OrderViewSet(RetrieveWithETagMixin, mixins.ListModelMixin, ScopedModelView
     filterset_class = OrderFilter
     lookup_field = "number"
     ordering_fields = ["number", "submitted_at", "total", "status", "updated_at"]
+    lifecycle = ORDER  # confirm, allocate, ship, deliver, close, cancel: one action each
 
     def get_queryset(self) -> Any:
         user = scope_user(self.request)
@@ -287,74 +264,6 @@ class OrderViewSet(RetrieveWithETagMixin, mixins.ListModelMixin, ScopedModelView
             raise exceptions.ValidationError(flat_errors(serializer.errors))
         order = services.order_submit(user=user, data=serializer.validated_data)
         return self._answer(order, status.HTTP_201_CREATED)
-
-    def _step(self, request: Request, name: str) -> Response:
-        order = self.get_object()
-        serializer = ActionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        updated = services.order_transition(
-            user=request_user(request),
-            order=order,
-            action=name,
-            expected_version=self.expected_version(),
-            message=serializer.validated_data.get("message", ""),
-        )
-        return self._answer(updated)
-
-    @extend_schema(
-        request=ActionSerializer, responses=_STEP_RESPONSES, description=_ACTION_DOC["confirm"]
-    )
-    @action(detail=True, methods=["post"])
-    def confirm(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._step(request, "confirm")
-
-    @extend_schema(
-        request=ActionSerializer, responses=_STEP_RESPONSES, description=_ACTION_DOC["allocate"]
-    )
-    @action(detail=True, methods=["post"])
-    def allocate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._step(request, "allocate")
-
-    @extend_schema(
-        request=ActionSerializer, responses=_STEP_RESPONSES, description=_ACTION_DOC["ship"]
-    )
-    @action(detail=True, methods=["post"])
-    def ship(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._step(request, "ship")
-
-    @extend_schema(
-        request=ActionSerializer, responses=_STEP_RESPONSES, description=_ACTION_DOC["deliver"]
-    )
-    @action(detail=True, methods=["post"])
-    def deliver(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._step(request, "deliver")
-
-    @extend_schema(
-        request=ActionSerializer, responses=_STEP_RESPONSES, description=_ACTION_DOC["close"]
-    )
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._step(request, "close")
-
-    @extend_schema(
-        request=CancelSerializer,
-        responses=_STEP_RESPONSES,
-        description="Cancel an order with a reason: a customer user while it is submitted, "
-        "staff until it is allocated. Its reserved stock is released.",
-    )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        order = self.get_object()
-        serializer = CancelSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        updated = services.order_transition(
-            user=request_user(request),
-            order=order,
-            action="cancel",
-            expected_version=self.expected_version(),
-            reason=serializer.validated_data["reason"],
-        )
-        return self._answer(updated)
 
     @extend_schema(
         request=NoteSerializer,

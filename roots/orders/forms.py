@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roots.core.dates import BusinessDateFormField
+from roots.core.exceptions import error_messages
 from roots.customers.models import Outlet
 
 # Errors the form shows on its own fields; the others (lines, credit) go to the cart.
@@ -40,7 +42,8 @@ class OrderHeaderForm(forms.Form):
     def __init__(self, *args: Any, outlets: QuerySet[Outlet], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["outlet"]
-        assert isinstance(field, forms.ModelChoiceField)
+        if not isinstance(field, forms.ModelChoiceField):
+            raise AssertionError("isinstance(field, forms.ModelChoiceField)")
         field.queryset = outlets.select_related("province").order_by("code")
         field.label_from_instance = lambda o: f"{o.name} · {o.city} ({o.code})"  # type: ignore[method-assign,assignment]
         self.fields["requested_date"].widget.attrs["min"] = timezone.localdate().isoformat()
@@ -51,8 +54,9 @@ class OrderHeaderForm(forms.Form):
         """Staff ordering for a customer: the customer's reference, not "your" reference."""
         self.fields["customer_reference"].label = _("Customer reference")
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for name, messages in errors.items():
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """The service's errors of the header's fields, under those fields."""
+        for name, messages in error_messages(exc).items():
             if name in HEADER_FIELDS:
                 for message in messages:
                     self.add_error(name, message)

@@ -108,6 +108,9 @@ class Order(SearchableMixin, VersionedModel):
     closed_at = BusinessDateTimeField(_("closed at"), null=True, blank=True)
     cancelled_at = BusinessDateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=500, blank=True)
+    # The shipment, recorded when the order ships (review D18).
+    carrier = models.CharField(_("carrier"), max_length=60, blank=True)
+    waybill = models.CharField(_("waybill number"), max_length=60, blank=True)
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
     objects = OrderQuerySet.as_manager()

@@ -6,10 +6,12 @@ customer 360 page, finance): their signatures are a contract.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from roots.orders.models import (
@@ -82,13 +84,25 @@ class CreditSummary:
         return self.credit_limit - self.open_balance - self.open_orders + self.credit_balance
 
 
+# The customer's signed ledger balance (positive: it owes us; negative: money in its favour)
+# is finance's, and finance sits above orders (its invoices are of orders): finance plugs its
+# `ledger_balance` in here from its AppConfig.ready (`roots/finance/order_hooks.py`).
+_ledger_balance: list[Callable[..., Decimal]] = []
+
+
+def use_ledger_balance(balance: Callable[..., Decimal]) -> None:
+    """Set the function `credit_summary` asks for a customer's ledger balance
+    (`balance(customer_id=...)`)."""
+    _ledger_balance[:] = [balance]
+
+
 def credit_summary(*, customer_id: int, credit_limit: Decimal) -> CreditSummary:
     """The parts of the customer's available credit (the unpaid invoiced amount comes from
     finance)."""
-    from roots.finance.selectors import ledger_balance
-
+    if not _ledger_balance:
+        raise ImproperlyConfigured("No ledger balance: roots.finance is not installed.")
     # Positive: the customer owes us (open balance); negative: money in its favour.
-    balance = Decimal(ledger_balance(customer_id=customer_id)).quantize(Decimal("0.01"))
+    balance = Decimal(_ledger_balance[0](customer_id=customer_id)).quantize(Decimal("0.01"))
     return CreditSummary(
         credit_limit=Decimal(credit_limit).quantize(Decimal("0.01")),
         open_balance=max(balance, Decimal("0.00")),

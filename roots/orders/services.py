@@ -30,21 +30,21 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roots.catalog.models import Sku, StockLevel
 from roots.catalog.selectors import best_promotions, prices_for
+from roots.catalog.services import stock_adjust
 from roots.core import i18n_text
-from roots.core.exceptions import ConflictError
+from roots.core.numbers import next_number
 from roots.core.search import build_search_text
-from roots.core.services import lock_for_update, record_history_user, sequence_next
+from roots.core.services import record_history_user
 from roots.customers.models import Customer, CustomerStatus, Outlet
 from roots.orders import texts
+from roots.orders.lifecycles import ORDER, ORDER_STAFF
 from roots.orders.models import (
-    CustomOrderStatus,
     EventKind,
     Order,
     OrderAllocation,
@@ -64,11 +64,6 @@ CENT = Decimal("0.01")
 MAX_LINES = 200
 MAX_QUANTITY = 100_000
 
-# Staff who place orders for a customer, confirm, deliver, close and cancel them.
-ORDER_STAFF = frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER})
-# Staff who allocate stock and ship.
-FULFILMENT_STAFF = frozenset({Role.HQ_ADMIN, Role.BRANCH_MANAGER})
-
 
 def money(value: Decimal) -> str:
     """An amount as messages show it: ¥12,345.00."""
@@ -87,20 +82,10 @@ def can_place_orders(user: User) -> bool:
 
 
 def next_order_number() -> str:
-    """The next order number, `SO` and eight digits (SO00001234). Should the counter be
-    behind the numbers in the table (orders loaded in bulk), it jumps past the highest."""
-    number = f"SO{sequence_next(name='order'):08d}"
-    orders = Order.objects.all_unscoped()
-    if orders.filter(number=number).exists():
-        highest = (
-            orders.filter(number__startswith="SO")
-            .order_by("-number")
-            .values_list("number", flat=True)
-            .first()
-        )
-        floor = int(highest[2:]) if highest and highest[2:].isdigit() else 0
-        number = f"SO{sequence_next(name='order', floor=floor):08d}"
-    return number
+    """The next order number, `SO` and eight digits (SO00001234), for every kind of order.
+    Should the counter be behind the numbers in the table (orders loaded in bulk), it jumps
+    past the highest."""
+    return next_number(model=Order, prefix="SO", sequence="order")
 
 
 # --- pricing -------------------------------------------------------------------------------
@@ -182,24 +167,18 @@ def check_credit(*, customer_id: int, amount: Decimal) -> Decimal:
     summary = credit_summary(customer_id=customer.pk, credit_limit=customer.credit_limit)
     amount = Decimal(amount).quantize(CENT)
     if amount > summary.available:
-        raise ValidationError(
-            {
-                "credit": [
-                    _(
-                        "Not enough credit: this order comes to %(amount)s but only "
-                        "%(available)s is available (credit limit %(limit)s, unpaid invoices "
-                        "%(balance)s, open orders %(open)s)."
-                    )
-                    % {
-                        "amount": money(amount),
-                        "available": money(max(summary.available, Decimal("0.00"))),
-                        "limit": money(summary.credit_limit),
-                        "balance": money(summary.open_balance),
-                        "open": money(summary.open_orders),
-                    }
-                ]
-            }
-        )
+        message = _(
+            "Not enough credit: this order comes to %(amount)s but only "
+            "%(available)s is available (credit limit %(limit)s, unpaid invoices "
+            "%(balance)s, open orders %(open)s)."
+        ) % {
+            "amount": money(amount),
+            "available": money(max(summary.available, Decimal("0.00"))),
+            "limit": money(summary.credit_limit),
+            "balance": money(summary.open_balance),
+            "open": money(summary.open_orders),
+        }
+        raise ValidationError({"credit": [ValidationError(message, code="credit_exceeded")]})
     return summary.available
 
 
@@ -239,14 +218,18 @@ def plan_reservation(
         if stock.available > 0:
             by_sku.setdefault(stock.sku_id, []).append(stock)
     plan: list[list[tuple[StockLevel, int]]] = []
-    problems: list[str] = []
+    # Each problem names its line's SKU (`params["sku"]`): the builder shows it on that line.
+    problems: list[ValidationError] = []
     for sku, quantity in lines:
         candidates = by_sku.get(sku.pk, [])
         available = sum(s.available for s in candidates)
         if available < quantity:
             problems.append(
-                _("%(sku)s: only %(available)s available, %(quantity)s ordered.")
-                % {"sku": sku.code, "available": available, "quantity": quantity}
+                ValidationError(
+                    _("%(sku)s: only %(available)s available, %(quantity)s ordered."),
+                    code="insufficient_stock",
+                    params={"sku": sku.code, "available": available, "quantity": quantity},
+                )
             )
             plan.append([])
             continue
@@ -263,21 +246,6 @@ def plan_reservation(
     if problems:
         raise ValidationError({"lines": problems})
     return plan
-
-
-def _change_stock(
-    stock: StockLevel, *, user: User, reason: str, on_hand: int = 0, reserved: int = 0
-) -> None:
-    stock.on_hand += on_hand
-    stock.reserved += reserved
-    if stock.on_hand < 0 or stock.reserved < 0 or stock.reserved > stock.on_hand:
-        raise ConflictError(
-            _("The stock of this order's products changed meanwhile; ask the branch to check it.")
-        )
-    stock.version += 1
-    record_history_user(stock, user)
-    stock._change_reason = reason  # type: ignore[attr-defined]
-    stock.save(update_fields=["on_hand", "reserved", "version", "updated_at"])
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -308,18 +276,22 @@ def _clean_lines(user: User, raw: Any) -> list[tuple[Sku, int]]:
     if len(raw) > MAX_LINES:
         raise ValidationError({"lines": [_("At most %(n)s lines.") % {"n": MAX_LINES}]})
     merged: dict[int, list[Any]] = {}
-    problems: list[str] = []
+    # A problem of one line names its SKU (`params["sku"]`): the builder shows it there.
+    problems: list[ValidationError] = []
     for item in raw:
         sku = _resolve_sku(user, item.get("sku") if isinstance(item, Mapping) else None)
         quantity = item.get("quantity") if isinstance(item, Mapping) else None
         if sku is None:
-            problems.append(_("Unknown product."))
+            problems.append(ValidationError(_("Unknown product.")))
             continue
+        sku_param = {"sku": sku.code}
         if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-            problems.append(_("%(sku)s: order at least one unit.") % {"sku": sku.code})
+            problems.append(
+                ValidationError(_("%(sku)s: order at least one unit."), params=sku_param)
+            )
             continue
         if not sku.is_active:
-            problems.append(_("%(sku)s is no longer sold.") % {"sku": sku.code})
+            problems.append(ValidationError(_("%(sku)s is no longer sold."), params=sku_param))
             continue
         if sku.pk in merged:
             merged[sku.pk][1] += quantity
@@ -328,8 +300,10 @@ def _clean_lines(user: User, raw: Any) -> list[tuple[Sku, int]]:
     for sku, quantity in merged.values():
         if quantity > MAX_QUANTITY:
             problems.append(
-                _("%(sku)s: at most %(max)s units per order.")
-                % {"sku": sku.code, "max": MAX_QUANTITY}
+                ValidationError(
+                    _("%(sku)s: at most %(max)s units per order."),
+                    params={"sku": sku.code, "max": MAX_QUANTITY},
+                )
             )
     if problems:
         raise ValidationError({"lines": problems})
@@ -415,7 +389,7 @@ def order_submit(*, user: User, data: Mapping[str, Any]) -> Order:
             allocations.append(
                 OrderAllocation(line=line, warehouse_id=stock.warehouse_id, quantity=quantity)
             )
-            _change_stock(stock, user=user, reason=reason, reserved=quantity)
+            stock_adjust(stock, user=user, reason=reason, reserved=quantity)
     OrderAllocation.objects.bulk_create(allocations)
     record_event(
         subject=order,
@@ -439,109 +413,9 @@ def _order_search_text(order: Order, customer: Customer, outlet: Outlet) -> str:
     ]
 
 
-# --- the life-cycle ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Step:
-    """One step of the life-cycle: from which statuses, to which, who may take it."""
-
-    action: str
-    sources: tuple[str, ...]
-    target: str
-    stamp: str
-    staff: frozenset[str]
-    customer: bool  # whether the customer's own users may take it
-
-
-STEPS: dict[str, Step] = {
-    "confirm": Step(
-        "confirm", (OrderStatus.SUBMITTED,), OrderStatus.CONFIRMED, "confirmed_at",
-        ORDER_STAFF, customer=False,
-    ),
-    "allocate": Step(
-        "allocate", (OrderStatus.CONFIRMED,), OrderStatus.ALLOCATED, "allocated_at",
-        FULFILMENT_STAFF, customer=False,
-    ),
-    "ship": Step(
-        "ship", (OrderStatus.ALLOCATED,), OrderStatus.SHIPPED, "shipped_at",
-        FULFILMENT_STAFF, customer=False,
-    ),
-    "deliver": Step(
-        "deliver", (OrderStatus.SHIPPED,), OrderStatus.DELIVERED, "delivered_at",
-        ORDER_STAFF, customer=True,
-    ),
-    "close": Step(
-        "close", (OrderStatus.DELIVERED,), OrderStatus.CLOSED, "closed_at",
-        ORDER_STAFF, customer=False,
-    ),
-    "cancel": Step(
-        "cancel",
-        (OrderStatus.SUBMITTED, OrderStatus.CONFIRMED, OrderStatus.ALLOCATED),
-        OrderStatus.CANCELLED, "cancelled_at", ORDER_STAFF, customer=True,
-    ),
-}  # fmt: skip
+# --- the life-cycle (declared in roots/orders/lifecycles.py) --------------------------------
+STEPS = ORDER.steps
 ACTIONS = tuple(STEPS)
-
-
-def _staff_only_message(action: str) -> str:
-    return {
-        "confirm": _("Only our staff confirm orders."),
-        "allocate": _("Only our staff allocate stock to orders."),
-        "ship": _("Only our staff ship orders."),
-        "close": _("Only our staff close orders."),
-    }.get(action, _("Only our staff may do this."))
-
-
-def _role_refusal(user: User, step: Step) -> Exception | None:
-    """Why the user's role may not take this step at all (None: it may): 409 for a customer
-    user asking for a staff step, 403 for staff without the right."""
-    if user.role == Role.CUSTOMER_USER:
-        return None if step.customer else ConflictError(_staff_only_message(step.action))
-    if user.role in step.staff:
-        return None
-    if user.role in ORDER_STAFF:
-        return PermissionDenied(_("Only the branch manager or headquarters may do this."))
-    return PermissionDenied(_("You may view orders but not change them."))
-
-
-def _state_refusal(user: User, order: Order, step: Step) -> ConflictError | None:
-    """Why the step cannot happen in the order's current state (None: it can)."""
-    status = order.status
-    if status in (OrderStatus.CANCELLED, OrderStatus.CLOSED):
-        return ConflictError(
-            _("Order %(number)s is %(status)s: nothing more can happen to it.")
-            % {"number": order.number, "status": order.get_status_display().lower()}
-        )
-    if status not in step.sources:
-        names = ", ".join(str(OrderStatus(s).label).lower() for s in step.sources)
-        return ConflictError(
-            _("Order %(number)s is %(status)s; only an order that is %(allowed)s can be %(done)s.")
-            % {
-                "number": order.number,
-                "status": order.get_status_display().lower(),
-                "allowed": names,
-                "done": str(OrderStatus(step.target).label).lower(),
-            }
-        )
-    if (
-        step.action == "cancel"
-        and user.role == Role.CUSTOMER_USER
-        and status != OrderStatus.SUBMITTED
-    ):
-        return ConflictError(
-            _("Order %(number)s is %(status)s already; to cancel it now, ask your account manager.")
-            % {"number": order.number, "status": order.get_status_display().lower()}
-        )
-    if step.action == "allocate" and order.kind == OrderKind.MADE_TO_ORDER:
-        custom = getattr(order, "custom_order", None)
-        if custom is None or custom.status != CustomOrderStatus.PRODUCED:
-            return ConflictError(
-                _(
-                    "Order %(number)s is made to order: it can be allocated once production "
-                    "has finished."
-                )
-                % {"number": order.number}
-            )
-    return None
 
 
 def _check_visible(user: User, order: Order) -> None:
@@ -551,16 +425,9 @@ def _check_visible(user: User, order: Order) -> None:
 
 def order_actions(*, user: User, order: Order) -> list[str]:
     """The steps the user may take on the order now (buttons, `allowed_actions`)."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    allowed = []
-    for step in STEPS.values():
-        if _role_refusal(user, step) is None and _state_refusal(user, order, step) is None:
-            allowed.append(step.action)
-    return allowed
+    return ORDER.actions(user, order)
 
 
-@transaction.atomic
 def order_transition(
     *,
     user: User,
@@ -570,105 +437,17 @@ def order_transition(
     reason: str = "",
     message: str = "",
 ) -> Order:
-    """Take one step of the life-cycle (`action` in ACTIONS); see the module docstring for
-    who may take which. `reason` is required to cancel; `message` adds a note to the
+    """Take one step of the life-cycle (`action` in ACTIONS); see roots/orders/lifecycles.py
+    for who may take which. `reason` is required to cancel; `message` adds a note to the
     timeline event."""
-    step = STEPS.get(action)
-    if step is None:
-        raise ValidationError({"action": [_("Unknown action.")]})
-    _check_visible(user, order)
-    refusal = _role_refusal(user, step)
-    if refusal is not None:
-        raise refusal
-    locked = lock_for_update(instance=order, expected_version=expected_version)
-    conflict = _state_refusal(user, locked, step)
-    if conflict is not None:
-        raise conflict
-    reason = (reason or "").strip()
-    if action == "cancel" and not reason:
-        raise ValidationError({"reason": [_("Say why the order is cancelled.")]})
-    if len(reason) > 500:
-        raise ValidationError({"reason": [_("At most 500 characters.")]})
-    previous = locked.status
-    if action == "ship":
-        _ship_stock(user, locked)
-    elif action == "cancel":
-        _release_stock(user, locked)
-        locked.cancel_reason = reason
-    locked.status = step.target
-    setattr(locked, step.stamp, timezone.now())
-    locked.version += 1
-    record_history_user(locked, user)
-    locked.save()
-    if action == "ship":
-        from roots.finance.services import invoice_shipment
-
-        invoice_shipment(order=locked, user=user)
-    note = reason if action == "cancel" else (message or "").strip()[:2000]
-    record_event(
-        subject=locked,
-        actor=user,
-        from_status=previous,
-        to_status=step.target,
-        text=None if note else _event_text(locked, action),
-        message=note,
+    result: Order = ORDER.take(
+        user=user,
+        obj=order,
+        step=action,
+        data={"reason": reason, "message": message},
+        expected_version=expected_version,
     )
-    return locked
-
-
-def _event_text(order: Order, action: str) -> i18n_text.Text | None:
-    if action == "allocate" and order.kind == OrderKind.STANDARD:
-        places = (
-            OrderAllocation.objects.filter(line__order=order)
-            .order_by()
-            .values_list("warehouse__name", flat=True)
-            .distinct()
-        )
-        return texts.ALLOCATED(places=", ".join(sorted(places)))
-    return None
-
-
-def _allocated_stock(order: Order) -> list[tuple[StockLevel, int]]:
-    """The order's allocations with their stock rows, locked in id order."""
-    allocations = list(
-        OrderAllocation.objects.filter(line__order=order).values_list(
-            "warehouse_id", "line__sku_id", "quantity"
-        )
-    )
-    if not allocations:
-        return []
-    pairs = Q()
-    for warehouse_id, sku_id, _quantity in allocations:
-        pairs |= Q(warehouse_id=warehouse_id, sku_id=sku_id)
-    rows = {
-        (s.warehouse_id, s.sku_id): s
-        for s in StockLevel.objects.all_unscoped().select_for_update().filter(pairs).order_by("pk")
-    }
-    result = []
-    for warehouse_id, sku_id, quantity in allocations:
-        stock = rows.get((warehouse_id, sku_id))
-        if stock is None:
-            raise ConflictError(_("A warehouse of this order no longer stocks its product."))
-        result.append((stock, quantity))
     return result
-
-
-def _ship_stock(user: User, order: Order) -> None:
-    """The reserved units leave the warehouses: on hand and reserved both go down."""
-    if order.kind != OrderKind.STANDARD:
-        return
-    reason = _("Shipped for %(number)s") % {"number": order.number}
-    for stock, quantity in _allocated_stock(order):
-        _change_stock(stock, user=user, reason=reason, on_hand=-quantity, reserved=-quantity)
-
-
-def _release_stock(user: User, order: Order) -> None:
-    """A cancelled order's reservations are released."""
-    if order.kind != OrderKind.STANDARD:
-        return
-    reason = _("Released by cancelling %(number)s") % {"number": order.number}
-    for stock, quantity in _allocated_stock(order):
-        _change_stock(stock, user=user, reason=reason, reserved=-min(quantity, stock.reserved))
 
 
 def order_confirm(

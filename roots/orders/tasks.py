@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from roots.orders.custom_services import run_production_clock
+from roots.orders.custom.services import run_production_clock
 
 
 @task()

@@ -1,24 +1,20 @@
 """The timeline shared by orders and custom orders: one `OrderEvent` per step, and the e-mail
 that tells the people concerned (console backend by default, SMTP by `EMAIL_URL`).
 
-Services call `record_event()` inside their transaction; the mail goes out only when the
-transaction commits, so that a rolled-back step never announces itself. What the system says
-about a step is a `Text` (`roots.orders.texts`), stored as a message id with parameters and
-rendered in the reader's language (each mail in its recipient's); `message` is what a person
-wrote (a note, a reason), which follows it as written.
+Services call `record_event()` inside their transaction; the mail is written to the outbox
+in it (`roots.notifications.services.notify`) and sent by the worker after the commit, so
+that a rolled-back step never announces itself. What the system says about a step is a
+`Text` (`roots.orders.texts`), stored as a message id with parameters and rendered in the
+reader's language (each mail in its recipient's); `message` is what a person wrote (a note,
+a reason), which follows it as written.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from roots.core import i18n_text
@@ -28,8 +24,6 @@ from roots.org.models import Role, User
 
 if TYPE_CHECKING:
     from roots.customers.models import Customer
-
-logger = logging.getLogger(__name__)
 
 
 def people_of(customer: Customer, *, roles: Iterable[str] = ()) -> list[User]:
@@ -66,9 +60,9 @@ def record_event(
     visible_to_customer: bool = True,
     notify: Iterable[User] | None = None,
 ) -> OrderEvent:
-    """Write one timeline event for `subject` and, after commit, e-mail `notify` (default:
-    the customer's users and account manager; staff-only events only to staff). `text` is
-    the generated sentence, `message` a person's words."""
+    """Write one timeline event for `subject` and tell `notify` (default: the customer's
+    users and account manager; staff-only events only to staff) in the app and by e-mail.
+    `text` is the generated sentence, `message` a person's words."""
     said = i18n_text.join([text, message], sep="line") if text and message else text
     event = OrderEvent.objects.create(
         customer_id=subject.customer_id,
@@ -85,22 +79,19 @@ def record_event(
     recipients = list(notify) if notify is not None else people_of(subject.customer)
     if not visible_to_customer:
         recipients = [u for u in recipients if u.role != Role.CUSTOMER_USER]
-    # The same people are told in the app (the bell), in this transaction.
+    # They are told in the app (the bell) and by e-mail (the outbox), in this transaction.
     _notify(event, subject, recipients, actor)
-    recipients = [u for u in recipients if u.email and (actor is None or u.pk != actor.pk)]
-    if recipients:
-        transaction.on_commit(lambda: _send(event, subject, recipients))
     return event
 
 
 def _notify(
     event: OrderEvent, subject: Order | CustomOrder, recipients: list[User], actor: User | None
 ) -> None:
-    """One in-app notification per recipient (never the actor): the new status, or what
-    the event says when it changes none (an alert, a note)."""
+    """One in-app notification and one e-mail per recipient (never the actor): the new
+    status, or what the event says when it changes none (an alert, a note)."""
     from roots.notifications import texts as notices
     from roots.notifications.models import NotificationKind
-    from roots.notifications.services import notification_create
+    from roots.notifications.services import notify
     from roots.orders.models import CustomOrderStatus, OrderStatus
 
     if isinstance(subject, Order):
@@ -120,42 +111,37 @@ def _notify(
             customer=subject.customer.name,
             text=event.message_text or event.message,
         )
-    notification_create(
+    notify(
         recipients=recipients,
         kind=kind,
         text=text,
         url=reverse(url_name, args=[subject.number]),
         actor=actor,
+        key=f"{kind}.{event.kind}:{subject.pk}:{event.pk}",
+        compose=lambda _user: _mail(event, subject),
     )
 
 
-def _send(event: OrderEvent, subject: Order | CustomOrder, recipients: list[User]) -> None:
-    """One mail per recipient, in the recipient's language."""
-    messages = []
-    for user in recipients:
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            status = dict(type(subject)._meta.get_field("status").flatchoices).get(  # type: ignore[union-attr]
-                event.to_status, event.to_status
-            )
-            title = _("%(number)s: %(status)s") % {"number": subject.number, "status": status}
-            body = "\n".join(
-                line
-                for line in (
-                    _("%(number)s for %(customer)s is now: %(status)s.")
-                    % {
-                        "number": subject.number,
-                        "customer": subject.customer.name,
-                        "status": status,
-                    },
-                    event.get_message_display(),
-                    _("By: %(actor)s") % {"actor": event.actor.display_name}
-                    if event.actor is not None
-                    else "",
-                )
-                if line
-            )
-        messages.append((f"[Roots] {title}", body, settings.DEFAULT_FROM_EMAIL, [user.email]))
-    try:
-        send_mass_mail(messages, fail_silently=False)
-    except Exception:  # the step is saved; a mail server that is down must not undo or 500 it
-        logger.exception("could not e-mail about %s", subject.number)
+def _mail(event: OrderEvent, subject: Order | CustomOrder) -> tuple[str, str]:
+    """The mail's subject and body, in the active language (the recipient's)."""
+    status = dict(type(subject)._meta.get_field("status").flatchoices).get(  # type: ignore[union-attr]
+        event.to_status, event.to_status
+    )
+    title = _("%(number)s: %(status)s") % {"number": subject.number, "status": status}
+    body = "\n".join(
+        line
+        for line in (
+            _("%(number)s for %(customer)s is now: %(status)s.")
+            % {
+                "number": subject.number,
+                "customer": subject.customer.name,
+                "status": status,
+            },
+            event.get_message_display(),
+            _("By: %(actor)s") % {"actor": event.actor.display_name}
+            if event.actor is not None
+            else "",
+        )
+        if line
+    )
+    return f"[Roots] {title}", body

@@ -18,5 +18,5 @@ urlpatterns: list[Any] = [
     path("orders/desk/bulk/", views.order_desk_bulk, name="order-desk-bulk"),
     path("orders/<str:number>/", views.order_detail, name="order-detail"),
     path("orders/<str:number>/<slug:action>/", views.order_action, name="order-action"),
-    path("", include("roots.orders.custom_urls")),
+    path("", include("roots.orders.custom.urls")),
 ]

@@ -6,7 +6,7 @@ import pytest
 
 from roots.catalog.models import CustomerPrice, PriceList, PriceListItem, Sku, StockLevel
 from roots.customers.models import ChannelType
-from roots.org.demo import reset_demo_data, seed_demo
+from roots.demo.seeder import reset_demo_data, seed_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -378,7 +378,7 @@ def test_category_filter_names_categories_in_the_readers_language_only(personas)
 
 
 def test_custom_order_forms_label_categories_in_the_readers_language(personas):
-    from roots.orders.custom_forms import CustomOrderRequestForm, DemandFilterForm
+    from roots.orders.custom.forms import CustomOrderRequestForm, DemandFilterForm
 
     CategoryFactory.create(code="WM", name="洗衣机", name_en="")
     for language, fridge in (("zh-hans", "冰箱"), ("en", "Refrigerators")):

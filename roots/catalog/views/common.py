@@ -8,25 +8,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from roots.catalog import policies
 from roots.catalog.models import PRICE_ROLES, sees_catalog
-from roots.core.exceptions import PreconditionFailedError
+from roots.core.pages import page_user, posted_version, run_service
 from roots.org.models import Role, User
 
 PAGE_SIZE = 25
 
 
-def user_of(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def catalog_reader(request: HttpRequest) -> User:
-    user = user_of(request)
+    user = page_user(request)
     if not sees_catalog(user):
         raise PermissionDenied(_("The catalog is for our staff and our customers."))
     return user
@@ -40,7 +36,7 @@ def sees_prices(user: User) -> bool:
 
 
 def price_reader(request: HttpRequest) -> User:
-    user = user_of(request)
+    user = page_user(request)
     if not sees_prices(user):
         raise PermissionDenied(_("Prices are for our sales staff and our customers."))
     return user
@@ -48,24 +44,10 @@ def price_reader(request: HttpRequest) -> User:
 
 def catalog_editor(request: HttpRequest) -> User:
     """The signed-in user, if the role keeps the catalog and prices (else 403)."""
-    user = user_of(request)
+    user = page_user(request)
     if not policies.can_edit_catalog(user):
         raise PermissionDenied(_("Headquarters and product managers keep the catalog."))
     return user
-
-
-def is_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    if not htmx:
-        return False
-    return not htmx.history_restore_request
-
-
-def posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -112,14 +94,10 @@ def submit(
     else:
         data = dict(form.cleaned_data)
         call = lambda: save(data=data)  # noqa: E731
-    try:
-        record = call()
-    except ValidationError as exc:
-        form.add_service_errors(exc)
-        return Submission(status=400, version=seen)
-    except PreconditionFailedError as exc:
-        form.add_error(None, str(exc))
-        return Submission(status=409, version=seen)
+    record, status = run_service(form, call)
+    if status != 200:
+        # A stale version shows as a conflict, with the link to reload the record (409).
+        return Submission(status=409 if status == 412 else status, version=seen)
     messages.success(request, message(record))
     return Submission(redirect=redirect(success_url(record)), version=seen)
 

@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,13 +36,11 @@ from roots.catalog.views.common import (
     PAGE_SIZE,
     catalog_editor,
     form_page,
-    is_fragment,
-    posted_version,
     price_reader,
     submit,
-    user_of,
 )
 from roots.core.exceptions import PreconditionFailedError
+from roots.core.pages import page_user, posted_version, render_page
 from roots.core.selectors import history_entries
 
 PRICE_LIST_SECTIONS: list[tuple[str, Any, list[str]]] = [
@@ -69,9 +66,7 @@ def period_state(start: date, end: date | None, today: date) -> tuple[str, str]:
 
 
 def _list_page(request: HttpRequest, template: str, fragment: str, **context: Any) -> HttpResponse:
-    response = render(request, fragment if is_fragment(request) else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, template, fragment, context)
 
 
 # --- channel price lists ---------------------------------------------------------------------
@@ -127,7 +122,7 @@ def price_list_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def price_list_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A price list: its items (searchable, paged), the form that adds one, its history."""
-    user = user_of(request)
+    user = page_user(request)
     price_list = get_object_or_404(selectors.price_list_list(user=user), code=code[:20])
     query = request.GET.get("q", "").strip()[:100]
     items = selectors.price_list_item_list(user=user).filter(price_list=price_list)
@@ -188,7 +183,7 @@ def price_list_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def price_list_edit(request: HttpRequest, code: str) -> HttpResponse:
-    user = user_of(request)
+    user = page_user(request)
     price_list = get_object_or_404(selectors.price_list_list(user=user), code=code[:20])
     catalog_editor(request)
     form = PriceListForm(request.POST or None, instance=price_list, user=user)
@@ -219,7 +214,7 @@ def price_list_edit(request: HttpRequest, code: str) -> HttpResponse:
 def price_list_item_create(request: HttpRequest, code: str) -> HttpResponse:
     """Price a SKU in a price list (the detail page's inline form posts here; a bad entry
     comes back on this page with its errors)."""
-    user = user_of(request)
+    user = page_user(request)
     price_list = get_object_or_404(selectors.price_list_list(user=user), code=code[:20])
     catalog_editor(request)
     form = PriceListItemForm(request.POST or None, user=user)
@@ -251,7 +246,7 @@ def price_list_item_create(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def price_list_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-price a SKU in a price list (the SKU and the list stay)."""
-    user = user_of(request)
+    user = page_user(request)
     item = get_object_or_404(selectors.price_list_item_list(user=user), pk=pk)
     catalog_editor(request)
     back = _price_list_url(item.price_list)
@@ -286,7 +281,7 @@ def price_list_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def price_list_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a SKU off a price list (its history stays on the list's page)."""
-    user = user_of(request)
+    user = page_user(request)
     item = get_object_or_404(selectors.price_list_item_list(user=user), pk=pk)
     catalog_editor(request)
     try:
@@ -363,7 +358,7 @@ def customer_price_list(request: HttpRequest) -> HttpResponse:
 def _customer_price_detail(
     request: HttpRequest, price: CustomerPrice, *, end_form: Any = None, status: int = 200
 ) -> HttpResponse:
-    user = user_of(request)
+    user = page_user(request)
     today = timezone.localdate()
     can_edit = policies.can_edit_catalog(user)
     if can_edit and end_form is None:
@@ -398,7 +393,7 @@ def _customer_price_detail(
 
 @login_required
 def customer_price_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = page_user(request)
     price = get_object_or_404(selectors.customer_price_list(user=user), pk=pk)
     return _customer_price_detail(request, price)
 
@@ -439,7 +434,7 @@ def customer_price_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def customer_price_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a customer price's amount or period (the customer and the SKU stay)."""
-    user = user_of(request)
+    user = page_user(request)
     price = get_object_or_404(selectors.customer_price_list(user=user), pk=pk)
     catalog_editor(request)
     form = CustomerPriceForm(request.POST or None, instance=price, user=user)
@@ -473,7 +468,7 @@ def customer_price_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def customer_price_end(request: HttpRequest, pk: int) -> HttpResponse:
     """End a customer price on a day (today by default); the channel price applies after."""
-    user = user_of(request)
+    user = page_user(request)
     price = get_object_or_404(selectors.customer_price_list(user=user), pk=pk)
     catalog_editor(request)
     form = CustomerPriceEndForm(request.POST)

@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,10 +35,9 @@ from roots.catalog.views.common import (
     catalog_editor,
     catalog_reader,
     form_page,
-    is_fragment,
     submit,
-    user_of,
 )
+from roots.core.pages import page_user, render_page
 from roots.core.selectors import history_entries
 from roots.customers.models import Customer
 from roots.org.models import Role, User
@@ -113,19 +111,14 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
         "can_edit": can_edit,
         "sees_price_lists": user.role in PRICE_ROLES,
     }
-    template = (
-        "catalog/_product_table.html" if is_fragment(request) else "catalog/product_list.html"
-    )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, "catalog/product_list.html", "catalog/_product_table.html", context)
 
 
 @login_required
 def catalog_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A product: attributes, prices, promotions, stock by warehouse (staff), regional
     variants of its model; for staff who sell, the change history of the SKU and its model."""
-    user = user_of(request)
+    user = page_user(request)
     sku = get_object_or_404(selectors.sku_list(user=user), code=code[:40])
     customer = buyer_of(user)
     card = selectors.product_cards(skus=[sku], customer=customer)[0]
@@ -229,7 +222,7 @@ def sku_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def sku_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Change a SKU (its code stays); the posted version detects a change meanwhile."""
-    user = user_of(request)
+    user = page_user(request)
     sku = get_object_or_404(selectors.sku_list(user=user), code=code[:40])
     catalog_editor(request)
     form = SkuForm(request.POST or None, instance=sku, user=user)
@@ -296,7 +289,7 @@ def product_model_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def product_model_edit(request: HttpRequest, code: str) -> HttpResponse:
-    user = user_of(request)
+    user = page_user(request)
     product_model = get_object_or_404(selectors.product_model_list(user=user), code=code[:30])
     catalog_editor(request)
     back = _model_return(request, product_model)
@@ -330,7 +323,7 @@ def product_model_edit(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def regional_variant_create(request: HttpRequest, code: str) -> HttpResponse:
     """Tune a product model for a region."""
-    user = user_of(request)
+    user = page_user(request)
     product_model = get_object_or_404(selectors.product_model_list(user=user), code=code[:30])
     catalog_editor(request)
     back = _model_return(request, product_model)
@@ -362,7 +355,7 @@ def regional_variant_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def regional_variant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = page_user(request)
     variant = get_object_or_404(selectors.regional_variant_list(user=user), pk=pk)
     catalog_editor(request)
     back = _model_return(request, variant.product_model)

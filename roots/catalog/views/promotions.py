@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from roots.catalog import policies, selectors, services
@@ -21,10 +20,9 @@ from roots.catalog.forms import PromotionForm
 from roots.catalog.models import Promotion
 from roots.catalog.views.common import PAGE_SIZE
 from roots.catalog.views.common import catalog_reader as _reader
-from roots.catalog.views.common import is_fragment as _fragment
-from roots.catalog.views.common import user_of as _user
 from roots.catalog.views.products import buyer_of
 from roots.core.exceptions import PreconditionFailedError
+from roots.core.pages import page_user, posted_version, render_page
 from roots.customers.models import ChannelType
 from roots.org.models import Role, User
 
@@ -114,17 +112,14 @@ def promotion_list(request: HttpRequest) -> HttpResponse:
         "is_customer": user.role == Role.CUSTOMER_USER,
         "can_edit": policies.can_edit_promotions(user),
     }
-    template = (
-        "catalog/_promotion_table.html" if _fragment(request) else "catalog/promotion_list.html"
+    return render_page(
+        request, "catalog/promotion_list.html", "catalog/_promotion_table.html", context
     )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @login_required
 def promotion_detail(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = page_user(request)
     promotion = get_object_or_404(
         selectors.promotion_list(user=user).prefetch_related(
             "categories", "product_models", "skus"
@@ -153,7 +148,7 @@ def promotion_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _promotion_editor(request: HttpRequest) -> User:
-    user = _user(request)
+    user = page_user(request)
     if not policies.can_edit_promotions(user):
         raise PermissionDenied(_("Headquarters and product managers keep the promotions."))
     return user
@@ -185,17 +180,15 @@ def promotion_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def promotion_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Change a promotion; the posted version detects someone else's change meanwhile."""
-    user = _user(request)
+    user = page_user(request)
     promotion = get_object_or_404(selectors.promotion_list(user=user), code=code[:20])
     _promotion_editor(request)
     form = PromotionForm(request.POST or None, promotion=promotion)
     version = promotion.version
     status = 200
     if request.method == "POST":
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = promotion.version
+        seen = posted_version(request)
+        version = promotion.version if seen is None else seen
         if form.is_valid():
             data = _promotion_data(form)
             data.pop("code", None)

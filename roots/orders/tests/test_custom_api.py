@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from roots.orders import custom_services as services
+from roots.orders.custom import services
 from roots.orders.models import CustomOrder, CustomOrderStatus, Order
 from roots.orders.tests.test_custom_support import accepted, custom_model, quoted, requested
 

@@ -10,8 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from roots.orders import custom_selectors as selectors
-from roots.orders import custom_services as services
+from roots.orders.custom import selectors, services
 from roots.orders.models import CustomOrder, CustomOrderStatus, EventKind, OrderEvent
 from roots.orders.tasks import production_clock_task
 from roots.orders.tests.test_custom_support import accepted, quoted, reload

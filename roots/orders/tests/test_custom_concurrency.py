@@ -13,7 +13,7 @@ from django.db import connection, connections
 
 from roots.core.exceptions import ConflictError
 from roots.customers.models import Customer
-from roots.orders import custom_services as services
+from roots.orders.custom import services
 from roots.orders.models import CustomOrder, Order
 from roots.orders.tests.test_custom_support import quoted
 

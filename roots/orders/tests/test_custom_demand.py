@@ -15,8 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from roots.catalog.tests.factories import CategoryFactory
-from roots.orders import custom_selectors as selectors
-from roots.orders import custom_services as services
+from roots.orders.custom import selectors, services
 from roots.orders.tests.test_custom_support import accepted, quoted, requested
 from roots.org.models import Province
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from roots.catalog.models import Category
 from roots.catalog.tests.factories import CategoryFactory, ProductModelFactory
-from roots.orders import custom_services as services
-from roots.orders.custom_demo import seed_custom_orders
+from roots.orders.custom import services
+from roots.orders.custom.demo import seed_custom_orders
 from roots.orders.models import CustomOrder, CustomOrderStatus, EventKind, OrderEvent
 from roots.org.demo.common import DemoRandom
 

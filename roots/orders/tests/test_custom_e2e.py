@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from conftest import PASSWORD
 from roots.catalog.tests.factories import CategoryFactory
 from roots.customers.tests.factories import OutletFactory
-from roots.orders.custom_demo import seed_custom_orders
+from roots.orders.custom.demo import seed_custom_orders
 from roots.orders.models import CustomOrder
 from roots.orders.tests.test_custom_support import accepted, custom_model
 from roots.org.demo.common import DemoRandom

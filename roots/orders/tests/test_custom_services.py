@@ -12,7 +12,7 @@ from django.utils import timezone
 from roots.catalog.tests.factories import ProductModelFactory
 from roots.core.exceptions import ConflictError, PreconditionFailedError
 from roots.customers.models import Customer
-from roots.orders import custom_services as services
+from roots.orders.custom import services
 from roots.orders.models import (
     CustomOrder,
     CustomOrderStatus,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from conftest import Personas
 from roots.catalog.models import Category, ProductModel
 from roots.catalog.tests.factories import ProductModelFactory, SkuFactory
-from roots.orders import custom_services as services
+from roots.orders.custom import services
 from roots.orders.models import CustomOrder
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from roots.orders import custom_services as services
+from roots.orders.custom import services
 from roots.orders.models import CustomOrder, CustomOrderStatus
 from roots.orders.tests.test_custom_support import accepted, custom_model, quoted, requested
 

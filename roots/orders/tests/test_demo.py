@@ -9,6 +9,7 @@ from django.db.models import F, Sum
 
 from roots.catalog.models import Promotion, StockLevel
 from roots.core.models import Sequence
+from roots.demo.seeder import reset_demo_data, seed_demo
 from roots.orders.demo import seed_orders
 from roots.orders.models import (
     OPEN_ORDER_STATUSES,
@@ -19,7 +20,6 @@ from roots.orders.models import (
     OrderLine,
     OrderStatus,
 )
-from roots.org.demo import reset_demo_data, seed_demo
 from roots.org.demo.common import DemoRandom
 
 pytestmark = pytest.mark.django_db

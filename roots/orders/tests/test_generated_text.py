@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from roots.orders import custom_services, services
+from roots.orders import services
+from roots.orders.custom import services as custom_services
 from roots.orders.models import OrderEvent, OrderStatus
 from roots.orders.tests.test_custom_support import quote_data, requested
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from roots.orders.custom_services import run_production_clock
+from roots.orders.custom.services import run_production_clock
 from roots.orders.tasks import production_clock_task
 
 

@@ -1,15 +1,13 @@
-"""Made-to-order pages, shared by staff and customer users (scoped): the list with the
-production clock, the request form, the record with its quote card, steps and timeline, and
-the demand view (charts, table, XLSX) for product managers and the staff who sell."""
+"""The custom-order pages, shared by staff and customer users (scoped): the list with the
+production clock (and its XLSX), the request form, the record with its quote card, steps and
+timeline."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,37 +17,25 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from roots.core.exceptions import ConflictError, PreconditionFailedError
 from roots.core.export import Column, xlsx_response
+from roots.core.pages import page_user, posted_version, render_page, scoped_object_or_404
 from roots.core.throttling import cost_throttled
 from roots.customers.models import Customer
-from roots.orders import custom_selectors as selectors
-from roots.orders import custom_services as services
-from roots.orders.custom_forms import (
-    CustomOrderRequestForm,
-    DemandFilterForm,
-    QuoteForm,
-    ReasonForm,
-)
+from roots.orders.custom import selectors
+from roots.orders.custom.forms import CustomOrderRequestForm, QuoteForm, ReasonForm
+from roots.orders.custom.lifecycles import CUSTOM_ORDER
+from roots.orders.custom.policies import LIST_ROLES, can_request, can_see_demand
+from roots.orders.custom.rules import quote_total
+from roots.orders.custom.services import request_custom_order
 from roots.orders.models import CustomOrder, CustomOrderStatus, EventKind, OrderEvent
 from roots.org.models import Role, User
 
 PAGE_SIZE = 25
 CUSTOMER_CHOICES = 20
-LIST_ROLES = frozenset(
-    {
-        Role.HQ_ADMIN,
-        Role.BRANCH_MANAGER,
-        Role.ACCOUNT_MANAGER,
-        Role.PRODUCT_MANAGER,
-        Role.CUSTOMER_USER,
-    }
-)
 SORTS = {
     "number": "number",
     "created_at": "created_at",
@@ -59,10 +45,6 @@ SORTS = {
     "production_due": "production_due",
     "status": "status",
 }
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _require_list_role(user: User) -> None:
@@ -75,7 +57,7 @@ def _decorate(custom_order: CustomOrder) -> CustomOrder:
     custom_order.clock = selectors.production_clock(custom_order)  # type: ignore[attr-defined]
     custom_order.status_colour = selectors.STATUS_COLOURS.get(custom_order.status, "secondary")  # type: ignore[attr-defined]
     custom_order.feature_labels = selectors.feature_labels(custom_order.features or [])  # type: ignore[attr-defined]
-    custom_order.total = services.quote_total(custom_order)  # type: ignore[attr-defined]
+    custom_order.total = quote_total(custom_order)  # type: ignore[attr-defined]
     return custom_order
 
 
@@ -83,7 +65,7 @@ def _decorate(custom_order: CustomOrder) -> CustomOrder:
 def _filtered(
     request: HttpRequest,
 ) -> tuple[QuerySet[CustomOrder], selectors.CustomOrderFilter, str]:
-    user = _user(request)
+    user = page_user(request)
     params = request.GET.copy()
     params.pop("search", None)
     if request.GET.get("q"):
@@ -103,7 +85,7 @@ def _filtered(
 @login_required
 def custom_order_list(request: HttpRequest) -> HttpResponse:
     """The custom orders in scope, with their production clock; htmx gets the table only."""
-    user = _user(request)
+    user = page_user(request)
     _require_list_role(user)
     rows, filterset, sort = _filtered(request)
     paginator = Paginator(rows, PAGE_SIZE)
@@ -120,21 +102,16 @@ def custom_order_list(request: HttpRequest) -> HttpResponse:
         "selected_statuses": request.GET.getlist("status"),
         "categories": selectors.demand_categories(user=user),
         "show_customer": user.role != Role.CUSTOMER_USER,
-        "can_request": services.can_request(user),
-        "can_see_demand": services.can_see_demand(user),
+        "can_request": can_request(user),
+        "can_see_demand": can_see_demand(user),
         "new_url": _new_url(user, request.GET.get("customer", "")),
         "filtered": any(
             request.GET.get(name) for name in ("q", "status", "customer", "category", "clock")
         ),
     }
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.history_restore_request:
-        template = "orders/custom_order_table.html"
-    else:
-        template = "orders/custom_order_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(
+        request, "orders/custom_order_list.html", "orders/custom_order_table.html", context
+    )
 
 
 @login_required
@@ -142,7 +119,7 @@ def custom_order_list(request: HttpRequest) -> HttpResponse:
 def custom_order_export(request: HttpRequest) -> HttpResponse:
     """The filtered custom-order list as an XLSX workbook (the same scope, search, filters
     and order as the page)."""
-    user = _user(request)
+    user = page_user(request)
     _require_list_role(user)
     rows, _filterset, _sort = _filtered(request)
     staff = user.role != Role.CUSTOMER_USER
@@ -166,7 +143,7 @@ def custom_order_export(request: HttpRequest) -> HttpResponse:
         Column(_("Quantity"), lambda c: c.quantity, 10, "number"),
         Column(_("Target unit price (CNY)"), lambda c: c.target_price, 14, "money"),
         Column(_("Quoted unit price (CNY)"), lambda c: c.quoted_price, 14, "money"),
-        Column(_("Quote total (CNY)"), lambda c: services.quote_total(c), 15, "money"),
+        Column(_("Quote total (CNY)"), lambda c: quote_total(c), 15, "money"),
         Column(_("Lead time (days)"), lambda c: c.quoted_lead_days, 10, "number"),
         Column(_("Quote valid until"), lambda c: c.quote_valid_until, 12, "date"),
         Column(_("Wanted by"), lambda c: c.wanted_date, 12, "date"),
@@ -190,8 +167,8 @@ def _new_url(user: User, customer_code: str) -> str:
 def custom_order_create(request: HttpRequest) -> HttpResponse:
     """A customer user requests for its own company; staff pick the customer first
     (`?customer=<code>`, which must be in their scope)."""
-    user = _user(request)
-    if not services.can_request(user):
+    user = page_user(request)
+    if not can_request(user):
         raise PermissionDenied(_("Your role does not request custom orders."))
     customer: Customer | None
     if user.role == Role.CUSTOMER_USER:
@@ -205,7 +182,7 @@ def custom_order_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data) | {"customer": customer}
         try:
-            custom_order = services.request_custom_order(user=user, data=data)
+            custom_order = request_custom_order(user=user, data=data)
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -241,7 +218,8 @@ def _choose_customer(request: HttpRequest, user: User) -> HttpResponse:
 
 # --- the record -------------------------------------------------------------------------------
 def _scoped(request: HttpRequest, number: str) -> CustomOrder:
-    return get_object_or_404(selectors.custom_order_list(user=_user(request)), number=number[:20])
+    rows = selectors.custom_order_list(user=page_user(request))
+    return scoped_object_or_404(rows, request, number=number[:20])
 
 
 def _detail_context(
@@ -253,8 +231,9 @@ def _detail_context(
     error: str | None = None,
     stale: bool = False,
 ) -> dict[str, Any]:
-    user = _user(request)
-    actions = services.available_actions(user, custom_order)
+    user = page_user(request)
+    allowed = CUSTOM_ORDER.actions(user, custom_order)
+    actions = set(allowed)
     if quote_form is None and "quote" in actions:
         initial: dict[str, Any] = {}
         if custom_order.status == CustomOrderStatus.QUOTED:
@@ -291,6 +270,7 @@ def _detail_context(
     return {
         "co": _decorate(custom_order),
         "actions": actions,
+        "buttons": CUSTOM_ORDER.buttons(allowed),
         "quote_form": quote_form,
         "reason_forms": forms,
         "events": events,
@@ -360,112 +340,74 @@ def custom_order_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def _posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
-
-
 @login_required
 @require_POST
 def custom_order_step(request: HttpRequest, number: str, step: str) -> HttpResponse:
-    """One step from the record page (a POSTed form); a refused step shows the record again
-    with the reason (409 for the state, 412 when someone changed it meanwhile)."""
-    if step not in _STEP_DONE:
+    """One step of `CUSTOM_ORDER` from the record page (a POSTed form). Who may take it is
+    answered first (403, or 409 for a customer user taking a producer's step), then the form
+    is read; a refused step shows the record again with the reason: 400 with the form's
+    errors, 409 for the state, 412 when someone changed the record meanwhile."""
+    if step not in _STEP_DONE:  # the steps a person takes (not the sweep's `expire`)
         raise Http404
+    user = page_user(request)
     custom_order = _scoped(request, number)
+    form = _step_form(request, custom_order, step)
     try:
-        updated = _run_step(request, custom_order, step)
-    except _InvalidForm as invalid:
-        context = _detail_context(
-            request,
-            custom_order,
-            quote_form=invalid.quote_form,
-            reason_forms=invalid.reason_forms,
-            error=invalid.message,
+        refusal = CUSTOM_ORDER.role_refusal(user, custom_order, CUSTOM_ORDER.steps[step])
+        if refusal is not None:
+            raise refusal
+        if form is not None and not form.is_valid():
+            return _shown_again(request, custom_order, step, form)
+        updated = CUSTOM_ORDER.take(
+            user=user,
+            obj=custom_order,
+            step=step,
+            data=form.cleaned_data if form is not None else {},
+            expected_version=posted_version(request),
         )
-        return render(request, "orders/custom_order_detail.html", context, status=400)
+    except ValidationError as exc:
+        if form is None:
+            # A refusal that is not about a form field (the customer's credit at acceptance).
+            return _shown_again(request, custom_order, step, None, " ".join(exc.messages))
+        form.add_service_errors(exc)
+        return _shown_again(request, custom_order, step, form)
     except ConflictError as exc:
-        fresh = _scoped(request, number)
-        context = _detail_context(request, fresh, error=str(exc))
+        context = _detail_context(request, _scoped(request, number), error=str(exc))
         return render(request, "orders/custom_order_detail.html", context, status=409)
     except PreconditionFailedError as exc:
-        fresh = _scoped(request, number)
-        context = _detail_context(request, fresh, error=str(exc), stale=True)
+        context = _detail_context(request, _scoped(request, number), error=str(exc), stale=True)
         return render(request, "orders/custom_order_detail.html", context, status=412)
     messages.success(request, _STEP_DONE[step]() % {"number": updated.number})
     return redirect("custom-order-detail", number=updated.number)
 
 
-class _InvalidForm(Exception):
-    """Bad input for a step: the forms to show again with their errors, or a message."""
-
-    def __init__(
-        self,
-        *,
-        quote_form: QuoteForm | None = None,
-        reason_forms: dict[str, ReasonForm] | None = None,
-        message: str | None = None,
-    ) -> None:
-        self.quote_form = quote_form
-        self.reason_forms = reason_forms
-        self.message = message
+def _step_form(
+    request: HttpRequest, custom_order: CustomOrder, step: str
+) -> QuoteForm | ReasonForm | None:
+    """The form a step posts: the quote, a reason, or none (a one-click step)."""
+    if step == "quote":
+        return QuoteForm(request.POST, category=custom_order.category)
+    if CUSTOM_ORDER.steps[step].needs_form:
+        return ReasonForm(request.POST, prefix=step)
+    return None
 
 
-def _run_step(
+def _shown_again(
     request: HttpRequest,
     custom_order: CustomOrder,
     step: str,
-) -> CustomOrder:
-    """Parse the step's form and call its service; form and service errors come back as
-    `_InvalidForm` (shown inline), refusals as the services raise them."""
-    user = _user(request)
-    version = _posted_version(request)
-    if step == "quote":
-        services.require_producer(user, step="quote")
-        quote_form = QuoteForm(request.POST, category=custom_order.category)
-        if not quote_form.is_valid():
-            raise _InvalidForm(quote_form=quote_form)
-        try:
-            return services.quote_custom_order(
-                user=user,
-                custom_order=custom_order,
-                data=quote_form.cleaned_data,
-                expected_version=version,
-            )
-        except ValidationError as exc:
-            quote_form.add_service_errors(exc)
-            raise _InvalidForm(quote_form=quote_form) from exc
-    if step in ("decline", "reject", "cancel"):
-        form = ReasonForm(request.POST, prefix=step)
-        if not form.is_valid():
-            raise _InvalidForm(reason_forms={step: form})
-        reason_services: dict[str, Callable[..., CustomOrder]] = {
-            "decline": services.decline_custom_order,
-            "reject": services.reject_quote,
-            "cancel": services.cancel_custom_order,
-        }
-        try:
-            return reason_services[step](
-                user=user,
-                custom_order=custom_order,
-                reason=form.cleaned_data.get("reason", ""),
-                expected_version=version,
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-            raise _InvalidForm(reason_forms={step: form}) from exc
-    plain_service = {
-        "accept": services.accept_quote,
-        "start-production": services.start_production,
-        "produced": services.mark_produced,
-    }[step]
-    try:
-        return plain_service(user=user, custom_order=custom_order, expected_version=version)
-    except ValidationError as exc:
-        # A refusal that is not about a form field (the customer's credit at acceptance).
-        raise _InvalidForm(message=" ".join(exc.messages)) from exc
+    form: QuoteForm | ReasonForm | None,
+    error: str | None = None,
+) -> HttpResponse:
+    """The record again with the step's form and its errors (400)."""
+    context = _detail_context(
+        request,
+        custom_order,
+        quote_form=form if isinstance(form, QuoteForm) else None,
+        reason_forms={step: form} if isinstance(form, ReasonForm) else None,
+        error=error,
+    )
+    return render(request, "orders/custom_order_detail.html", context, status=400)
 
 
 _STEP_DONE: dict[str, Callable[[], str]] = {
@@ -477,185 +419,3 @@ _STEP_DONE: dict[str, Callable[[], str]] = {
     "start-production": lambda: _("Production of %(number)s started."),
     "produced": lambda: _("%(number)s produced: its order can ship."),
 }
-
-
-# --- demand -----------------------------------------------------------------------------------
-def _demand_request(request: HttpRequest) -> tuple[DemandFilterForm, selectors.Demand | None]:
-    user = _user(request)
-    if not services.can_see_demand(user):
-        raise PermissionDenied(_("Your role does not see custom demand."))
-    categories = selectors.demand_categories(user=user)
-    form = DemandFilterForm(request.GET or None, categories=categories)
-    filters: dict[str, Any] = {}
-    if form.is_bound:
-        if not form.is_valid():
-            return form, None
-        filters = {
-            "date_from": form.cleaned_data.get("date_from"),
-            "date_to": form.cleaned_data.get("date_to"),
-            "category": form.cleaned_data.get("category") or None,
-        }
-    return form, selectors.custom_demand(user=user, **filters)
-
-
-def _charts(demand: selectors.Demand) -> dict[str, Any]:
-    # Cells by code (two categories may share a name), axes by label.
-    region_keys = [r["key"] for r in demand["regions"]]
-    category_keys = [c["key"] for c in demand["categories"]]
-    cells = [
-        [category_keys.index(row["category"]), region_keys.index(row["region"]), row["units"]]
-        for row in demand["by_region_category"]
-    ]
-    top_category = demand["category"] or (
-        demand["categories"][0]["key"] if demand["categories"] else None
-    )
-    bands = [b for b in demand["by_capacity"] if b["category"] == top_category]
-    return {
-        "heatmap": {
-            "title": _("Units by region and category"),
-            "x": [c["label"] for c in demand["categories"]],
-            "y": [r["label"] for r in demand["regions"]],
-            "cells": cells,
-            "max": max((c[2] for c in cells), default=1),
-            "low": _("Low"),
-            "high": _("High"),
-        },
-        "features": {
-            "title": _("Units by feature"),
-            "items": [{"name": f["label"], "value": f["units"]} for f in demand["by_feature"]],
-        },
-        "capacity": {
-            "title": _("Units by capacity band"),
-            "items": [{"name": b["band"], "value": b["units"]} for b in bands],
-        },
-        "capacity_category": bands[0]["category_label"] if bands else "",
-        "prices": {
-            "title": _("Requests by target unit price"),
-            "items": [
-                {"name": p["label"], "value": p["requests"]} for p in demand["by_target_price"]
-            ],
-        },
-    }
-
-
-@login_required
-def custom_demand(request: HttpRequest) -> HttpResponse:
-    """Aggregated custom demand for product planning."""
-    form, demand = _demand_request(request)
-    context: dict[str, Any] = {"form": form, "demand": demand}
-    if demand is not None:
-        context["charts"] = _charts(demand)
-        conversion = demand["conversion"]
-        context["quote_rate"] = _percent(conversion["quote_rate"])
-        context["acceptance_rate"] = _percent(conversion["acceptance_rate"])
-        context["rate_cards"] = [
-            {
-                "icon": "ti-receipt",
-                "colour": "indigo",
-                "value": context["quote_rate"],
-                "label": _("Requests quoted"),
-                "testid": "kpi-quote-rate",
-            },
-            {
-                "icon": "ti-checks",
-                "colour": "green",
-                "value": context["acceptance_rate"],
-                "label": _("Quotes accepted"),
-                "testid": "kpi-acceptance-rate",
-            },
-        ]
-    return render(request, "orders/custom_demand.html", context, status=200 if demand else 400)
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
-
-
-@login_required
-@cost_throttled
-def custom_demand_export(request: HttpRequest) -> HttpResponse:
-    """The demand view's tables as an XLSX workbook (the same scope and filters)."""
-    form, demand = _demand_request(request)
-    if demand is None:
-        return HttpResponse(
-            " ".join(str(e) for errors in form.errors.values() for e in errors), status=400
-        )
-    output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
-    header = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
-
-    def sheet(title: str, columns: list[tuple[str, int]], rows: list[list[Any]]) -> None:
-        ws = book.add_worksheet(title[:31])
-        for col, (label, width) in enumerate(columns):
-            ws.write_string(0, col, label, header)
-            ws.set_column(col, col, width)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                if isinstance(value, int | float):
-                    ws.write_number(r, c, value)
-                else:
-                    ws.write_string(r, c, str(value))
-        ws.freeze_panes(1, 0)
-
-    requests, units = _("Requests"), _("Units")
-    sheet(
-        _("Region x category"),
-        [(_("Region"), 18), (_("Category"), 20), (requests, 10), (units, 10)],
-        [
-            *(
-                [r["region_label"], r["category_label"], r["requests"], r["units"]]
-                for r in demand["by_region_category"]
-            ),
-            [pgettext("sum row of a table", "Total"), "", demand["requests"], demand["units"]],
-        ],
-    )
-    sheet(
-        _("Features"),
-        [(_("Feature"), 26), (requests, 10), (units, 10)],
-        [[f["label"], f["requests"], f["units"]] for f in demand["by_feature"]],
-    )
-    sheet(
-        _("Capacity bands"),
-        [(_("Category"), 20), (_("Capacity"), 14), (requests, 10), (units, 10)],
-        [
-            [b["category_label"], b["band"], b["requests"], b["units"]]
-            for b in demand["by_capacity"]
-        ],
-    )
-    sheet(
-        _("Target prices"),
-        [(_("Target unit price"), 20), (requests, 10), (units, 10)],
-        [
-            [p["label"], p["requests"], p["units"]]
-            for p in [*demand["by_target_price"], demand["without_target_price"]]
-        ],
-    )
-    conversion = demand["conversion"]
-    sheet(
-        _("Conversion"),
-        [(_("Measure"), 24), (_("Value"), 12)],
-        [
-            [_("Requests"), conversion["requests"]],
-            [_("Quoted"), conversion["quoted"]],
-            [_("Accepted"), conversion["accepted"]],
-            [_("Request declined"), conversion["declined"]],
-            [_("Quote rejected"), conversion["rejected"]],
-            [_("Expired"), conversion["expired"]],
-            [_("Cancelled"), conversion["cancelled"]],
-            [_("Open"), conversion["open"]],
-            [_("Quote rate"), _percent(conversion["quote_rate"])],
-            [_("Acceptance rate"), _percent(conversion["acceptance_rate"])],
-        ],
-    )
-    book.close()
-    response = HttpResponse(
-        output.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="custom-demand-{stamp}.xlsx"'
-    return response
-
-
-def detail_url(custom_order: CustomOrder) -> str:
-    return reverse("custom-order-detail", args=[custom_order.number])

@@ -1,16 +1,17 @@
 """The custom-order (made-to-order) API; its routes join `roots.orders.api.ROUTES`.
 
 `/api/v1/custom-orders/` lists (filters `status`, `customer`, `category`, `clock`, `search`)
-and creates requests; `/api/v1/custom-orders/<number>/` answers one with its ETag; the steps
-are POST actions (`quote`, `decline`, `accept`, `reject`, `cancel`, `start-production`,
-`produced`) answering the updated record; `timeline/` and `history/` read its past;
+and creates requests; `/api/v1/custom-orders/<number>/` answers one with its ETag and the
+steps the caller may take (`allowed_actions`); the steps are POST actions generated from the
+life-cycle (`lifecycles.CUSTOM_ORDER`: `quote`, `decline`, `accept`, `reject`,
+`start-production`, `produced`, `cancel`) answering the updated record; `timeline/` and
+`history/` read its past;
 `/api/v1/custom-orders/demand/` aggregates demand for product managers and the staff who
 sell.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +21,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from roots.catalog.models import Category, ProductModel
+from roots.catalog.models import Category
 from roots.core.api import (
-    IF_MATCH_PARAMETER,
     BusinessDateField,
     ErrorSerializer,
     RetrieveWithETagMixin,
@@ -32,16 +32,19 @@ from roots.core.api import (
     request_user,
     scope_user,
 )
+from roots.core.lifecycle_api import AllowedActionsField, LifecycleViewSetMixin
 from roots.customers.models import Customer, Outlet
-from roots.orders import custom_selectors as selectors
-from roots.orders import custom_services as services
-from roots.orders.custom_services import (
+from roots.orders.custom import selectors
+from roots.orders.custom.lifecycles import CUSTOM_ORDER
+from roots.orders.custom.policies import can_request, can_see_demand
+from roots.orders.custom.rules import (
     MAX_CAPACITY,
-    MAX_LEAD_DAYS,
     MAX_QUANTITY,
     MAX_UNIT_PRICE,
     CustomFeature,
+    quote_total,
 )
+from roots.orders.custom.services import request_custom_order
 from roots.orders.models import CustomOrder, CustomOrderStatus, EventKind, OrderEvent
 
 _RECORD_FIELDS = ["version", "created_at", "updated_at"]
@@ -54,24 +57,6 @@ class ClockSerializer(serializers.Serializer):
     # Shadows `Field.label` in the stubs; harmless (an answer field, not the field's label).
     label = serializers.CharField()  # type: ignore[assignment]
     seconds_left = serializers.IntegerField(allow_null=True)
-
-
-class FeatureListField(serializers.ListField):
-    """A list of feature codes whose errors are a flat list of messages (DRF answers a dict
-    keyed by position, which the API's error format does not have)."""
-
-    def to_internal_value(self, data: Any) -> list[Any]:
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            if isinstance(exc.detail, dict):
-                messages = [
-                    f"{index}: {message}"
-                    for index, errors in exc.detail.items()
-                    for message in (errors if isinstance(errors, list) else [errors])
-                ]
-                raise serializers.ValidationError(messages) from exc
-            raise
 
 
 class CustomOrderSerializer(serializers.ModelSerializer):
@@ -119,7 +104,8 @@ class CustomOrderSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Target unit price (CNY).",
     )
-    features = FeatureListField(
+    # Item errors answer as "2: not a valid choice" (the API's error format).
+    features = serializers.ListField(
         child=serializers.ChoiceField(choices=CustomFeature.choices),
         max_length=len(CustomFeature.values),
         required=False,
@@ -138,6 +124,7 @@ class CustomOrderSerializer(serializers.ModelSerializer):
     quote_total = serializers.SerializerMethodField()
     order = serializers.CharField(source="order.number", read_only=True, default=None)
     clock = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField(CUSTOM_ORDER)
 
     class Meta:
         model = CustomOrder
@@ -177,6 +164,7 @@ class CustomOrderSerializer(serializers.ModelSerializer):
             "closed_reason",
             "order",
             "clock",
+            "allowed_actions",
             *_RECORD_FIELDS,
         ]
         read_only_fields = [
@@ -198,45 +186,13 @@ class CustomOrderSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
     def get_quote_total(self, obj: CustomOrder) -> str | None:
-        total = services.quote_total(obj)
+        total = quote_total(obj)
         return None if total is None else f"{total:.2f}"
 
     @extend_schema_field(ClockSerializer)
     def get_clock(self, obj: CustomOrder) -> dict[str, Any]:
         clock = selectors.production_clock(obj)
         return {"state": clock.state, "label": clock.label, "seconds_left": clock.seconds_left}
-
-
-class QuoteSerializer(serializers.Serializer):
-    quoted_price = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=MAX_UNIT_PRICE,
-        help_text="Unit price (CNY).",
-    )
-    quoted_lead_days = serializers.IntegerField(
-        min_value=1, max_value=MAX_LEAD_DAYS, help_text="Days from acceptance to delivery."
-    )
-    quoted_model = ScopedSlugRelatedField(
-        slug_field="code",
-        queryset=ProductModel.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="A custom-capable model of the requested category to build on.",
-    )
-    quote_valid_until = BusinessDateField(
-        required=False, allow_null=True, help_text="Default: 14 days from today."
-    )
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
-
-
-class EmptySerializer(serializers.Serializer):
-    pass
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -329,17 +285,17 @@ class DemandSerializer(serializers.Serializer):
     conversion = _ConversionSerializer()
 
 
-_STEP_RESPONSES = {200: CustomOrderSerializer, 412: ErrorSerializer}
-
-
 class CustomOrderViewSet(
+    LifecycleViewSetMixin,
     ServiceWriteMixin,
     RetrieveWithETagMixin,
     mixins.ListModelMixin,
     ScopedModelViewSet,
 ):
     """Made-to-order requests (定制) by number: the customer's need, the product manager's
-    quote, the customer's decision and the 7-day production clock."""
+    quote, the customer's decision and the 7-day production clock. The steps (quote,
+    decline, accept, reject, start-production, produced, cancel) are generated from
+    `CUSTOM_ORDER`."""
 
     model = CustomOrder
     # A request is not edited once sent (a new quote or a cancellation changes it): no PUT,
@@ -350,153 +306,13 @@ class CustomOrderViewSet(
     lookup_field = "number"
     ordering_fields = ["created_at", "number", "production_due", "wanted_date", "quantity"]
     ordering = ["-created_at", "-id"]
-    create_service = staticmethod(services.request_custom_order)
-    create_permission = staticmethod(services.can_request)
+    create_service = staticmethod(request_custom_order)
+    create_permission = staticmethod(can_request)
+    lifecycle = CUSTOM_ORDER
+    # `expire` is the daily sweep's step (`endpoint=False`): no action.
 
     def get_queryset(self) -> Any:
         return selectors.custom_order_list(user=scope_user(self.request))
-
-    # -- the steps
-    def _step(
-        self,
-        request: Request,
-        *,
-        guard: Callable[[Any, CustomOrder], None],
-        run: Callable[..., CustomOrder],
-        body: type[serializers.Serializer] | None = None,
-    ) -> Response:
-        user = request_user(request)
-        custom_order = self.get_object()
-        # Who may take the step is answered before the body is looked at.
-        guard(user, custom_order)
-        expected_version = self.expected_version()
-        data: dict[str, Any] = {}
-        if body is not None:
-            serializer = body(data=request.data, context=self.get_serializer_context())
-            serializer.is_valid(raise_exception=True)
-            data = dict(serializer.validated_data)
-        updated = run(
-            user=user, custom_order=custom_order, data=data, expected_version=expected_version
-        )
-        updated = self.get_queryset().get(pk=updated.pk)
-        return self.with_etag(Response(self.get_serializer(updated).data), updated)
-
-    @extend_schema(
-        request=QuoteSerializer, responses=_STEP_RESPONSES, parameters=[IF_MATCH_PARAMETER]
-    )
-    @action(detail=True, methods=["post"])
-    def quote(self, request: Request, number: str | None = None) -> Response:
-        """Quote the request (product managers and hq): unit price, lead time, model,
-        validity (default 14 days), note. Allowed while requested or quoted (a new quote
-        replaces the old one)."""
-        return self._step(
-            request,
-            guard=_producer_guard("quote"),
-            body=QuoteSerializer,
-            run=lambda *, user, custom_order, data, expected_version: services.quote_custom_order(
-                user=user, custom_order=custom_order, data=data, expected_version=expected_version
-            ),
-        )
-
-    @extend_schema(
-        request=ReasonSerializer, responses=_STEP_RESPONSES, parameters=[IF_MATCH_PARAMETER]
-    )
-    @action(detail=True, methods=["post"])
-    def decline(self, request: Request, number: str | None = None) -> Response:
-        """Decline the request (product managers and hq), with a reason."""
-        return self._step(
-            request,
-            guard=_producer_guard("decline"),
-            body=ReasonSerializer,
-            run=lambda *, user, custom_order, data, expected_version: services.decline_custom_order(
-                user=user,
-                custom_order=custom_order,
-                reason=data.get("reason", ""),
-                expected_version=expected_version,
-            ),
-        )
-
-    @extend_schema(
-        request=EmptySerializer, responses=_STEP_RESPONSES, parameters=[IF_MATCH_PARAMETER]
-    )
-    @action(detail=True, methods=["post"])
-    def accept(self, request: Request, number: str | None = None) -> Response:
-        """Accept the quote (the customer's users, or its account manager) while it is
-        valid: the credit is checked, a confirmed made-to-order order is created, and
-        production must start within 7 days. An expired quote answers 409."""
-        return self._step(
-            request,
-            guard=services.require_decider,
-            run=lambda *, user, custom_order, data, expected_version: services.accept_quote(
-                user=user, custom_order=custom_order, expected_version=expected_version
-            ),
-        )
-
-    @extend_schema(
-        request=ReasonSerializer, responses=_STEP_RESPONSES, parameters=[IF_MATCH_PARAMETER]
-    )
-    @action(detail=True, methods=["post"])
-    def reject(self, request: Request, number: str | None = None) -> Response:
-        """Reject the quote (the customer's users, or its account manager)."""
-        return self._step(
-            request,
-            guard=services.require_decider,
-            body=ReasonSerializer,
-            run=lambda *, user, custom_order, data, expected_version: services.reject_quote(
-                user=user,
-                custom_order=custom_order,
-                reason=data.get("reason", ""),
-                expected_version=expected_version,
-            ),
-        )
-
-    @extend_schema(
-        request=ReasonSerializer, responses=_STEP_RESPONSES, parameters=[IF_MATCH_PARAMETER]
-    )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, number: str | None = None) -> Response:
-        """Cancel: the customer while requested or quoted; its account manager, branch
-        manager or hq until production starts (the order made from the quote is cancelled
-        with it)."""
-        return self._step(
-            request,
-            guard=services.require_canceller,
-            body=ReasonSerializer,
-            run=lambda *, user, custom_order, data, expected_version: services.cancel_custom_order(
-                user=user,
-                custom_order=custom_order,
-                reason=data.get("reason", ""),
-                expected_version=expected_version,
-            ),
-        )
-
-    @extend_schema(
-        request=EmptySerializer, responses=_STEP_RESPONSES, parameters=[IF_MATCH_PARAMETER]
-    )
-    @action(detail=True, methods=["post"], url_path="start-production")
-    def start_production(self, request: Request, number: str | None = None) -> Response:
-        """Start production of an accepted custom order (product managers and hq)."""
-        return self._step(
-            request,
-            guard=_producer_guard("start-production"),
-            run=lambda *, user, custom_order, data, expected_version: services.start_production(
-                user=user, custom_order=custom_order, expected_version=expected_version
-            ),
-        )
-
-    @extend_schema(
-        request=EmptySerializer, responses=_STEP_RESPONSES, parameters=[IF_MATCH_PARAMETER]
-    )
-    @action(detail=True, methods=["post"])
-    def produced(self, request: Request, number: str | None = None) -> Response:
-        """Report the goods made (product managers and hq); the order then ships."""
-        return self._step(
-            request,
-            guard=_producer_guard("produced"),
-            run=lambda *, user, custom_order, data, expected_version: services.mark_produced(
-                user=user, custom_order=custom_order, expected_version=expected_version
-            ),
-        )
 
     # -- reads
     @extend_schema(responses=EventSerializer(many=True), filters=False)
@@ -528,19 +344,12 @@ class CustomOrderViewSet(
         by capacity band, by target unit price; conversion (quoted, accepted). Product
         managers and hq see every customer, branch and account managers their scope."""
         user = request_user(request)
-        if not services.can_see_demand(user):
+        if not can_see_demand(user):
             raise exceptions.PermissionDenied()
         query = DemandQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         demand = selectors.custom_demand(user=user, **query.validated_data)
         return Response(DemandSerializer(demand).data)
-
-
-def _producer_guard(step: str) -> Callable[[Any, CustomOrder], None]:
-    def guard(user: Any, custom_order: CustomOrder) -> None:
-        services.require_producer(user, step=step)
-
-    return guard
 
 
 CUSTOM_ROUTES: list[tuple[str, Any, str]] = [("custom-orders", CustomOrderViewSet, "custom-order")]

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from roots.catalog.models import Category, Region
 from roots.core.models import ScopedQuerySet
-from roots.orders.custom_services import CustomFeature, can_see_demand, duration_text
+from roots.orders.custom.policies import can_see_demand
+from roots.orders.custom.rules import CustomFeature
 from roots.orders.models import (
     PRODUCTION_RISK_DAYS,
     CustomOrder,
@@ -117,6 +118,18 @@ class Clock:
     label: str
     colour: str  # Tabler colour: green, yellow, red, secondary
     seconds_left: int | None
+
+
+def duration_text(delta: timedelta) -> str:
+    """`2 d 5 h`, `5 h`, `40 min` (absolute)."""
+    seconds = abs(int(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)s h") % {"hours": hours}
+    return _("%(minutes)s min") % {"minutes": max(rest // 60, 1)}
 
 
 def production_clock(custom_order: CustomOrder, *, now: datetime | None = None) -> Clock:

@@ -31,7 +31,7 @@ from roots.core.models import Sequence
 from roots.core.search import build_search_text
 from roots.customers.models import ChannelType, Customer, Outlet
 from roots.orders import texts
-from roots.orders.custom_services import QUOTE_VALID_DAYS, CustomFeature
+from roots.orders.custom.rules import QUOTE_VALID_DAYS, CustomFeature
 from roots.orders.models import (
     PRODUCTION_RISK_DAYS,
     PRODUCTION_START_DAYS,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import path
 
-from roots.orders import custom_views as views
+from roots.orders.custom import views
 
 urlpatterns: list[Any] = [
     path("custom-orders/", views.custom_order_list, name="custom-order-list"),

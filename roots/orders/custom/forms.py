@@ -17,7 +17,7 @@ from roots.catalog.models import Category, ProductModel
 from roots.core.dates import BusinessDateFormField
 from roots.customers.forms import ServiceErrorsMixin
 from roots.customers.models import Customer, Outlet
-from roots.orders.custom_services import (
+from roots.orders.custom.rules import (
     MAX_CAPACITY,
     MAX_LEAD_DAYS,
     MAX_QUANTITY,
