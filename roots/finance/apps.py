@@ -9,5 +9,6 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         # `searchers` registers this app's kinds of record with the top bar's search;
-        # `checks` warns when the statement PDF would be slow (a missing Debian library).
-        from roots.finance import checks, searchers  # noqa: F401
+        # `checks` warns when the statement PDF would be slow (a missing Debian library);
+        # `order_hooks` gives orders the ledger balance and invoices shipments.
+        from roots.finance import checks, order_hooks, searchers  # noqa: F401

@@ -492,7 +492,8 @@ class _Writer:
                 continue
             user = self.portal_user[st.customer_id]
             manager = self.customers[st.customer_id].account_manager_id
-            assert st.issued_at is not None
+            if st.issued_at is None:
+                raise AssertionError("st.issued_at is not None")
             opened = st.issued_at + timedelta(days=rng.between(1, 5), hours=rng.between(1, 6))
             if not happened(opened):  # the customer has not disputed it yet
                 continue

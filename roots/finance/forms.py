@@ -151,17 +151,7 @@ class DisputeForm(forms.Form):
         self.fields["lines"].choices = [(i, str(i)) for i in line_ids]  # type: ignore[attr-defined]
 
 
-class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class CloseForm(forms.Form):
-    note = forms.CharField(label=_("Closing note"), max_length=2000, required=False)

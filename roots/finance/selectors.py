@@ -207,7 +207,8 @@ def statement_detail(*, user: User, number: str) -> Statement:
             Prefetch(
                 "disputes",
                 queryset=Dispute.objects.all_unscoped()
-                .select_related("opened_by", "answered_by", "closed_by")
+                # `customer`: who may take which step (`DISPUTE.actions`) is read from it.
+                .select_related("customer", "opened_by", "answered_by", "closed_by")
                 .prefetch_related("lines", _dispute_thread())
                 .order_by("created_at", "id"),
             ),

@@ -13,14 +13,15 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from roots.core.dates import BusinessDateFormField
+from roots.core.exceptions import add_service_errors
+from roots.core.pages import page_user, render_page
 from roots.core.templatetags.roots_ui import grouped
 from roots.core.throttling import cost_throttled
 from roots.customers.models import Customer
@@ -32,10 +33,6 @@ from roots.org.models import Branch, Role, User
 SORT_KEYS = ("name", "turnover_days", "margin", "resolution", "share", "revenue", "customers")
 # The KPI a ranking's bar chart shows when the table is sorted by something else.
 DEFAULT_CHART_KPI = "margin"
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 # --- display -----------------------------------------------------------------------------------
@@ -193,9 +190,7 @@ class PeriodForm(forms.Form):
                 start=data.get("from"), end=data.get("to"), today=timezone.localdate()
             )
         except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                for message in messages:
-                    self.add_error(name, message)
+            add_service_errors(self, exc)
         return data
 
 
@@ -382,12 +377,7 @@ def _render(
 
 
 def _respond(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
-    template = "kpis/_body.html" if partial else "kpis/kpi_page.html"
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, "kpis/kpi_page.html", "kpis/_body.html", context, status=status)
 
 
 def _home_crumb() -> tuple[str, str | None]:
@@ -501,7 +491,7 @@ def _overall_page(request: HttpRequest, user: User, exporting: bool = False) -> 
 
 
 def _home(request: HttpRequest, exporting: bool) -> HttpResponse:
-    user = _user(request)
+    user = page_user(request)
     if user.role == Role.CUSTOMER_USER and user.customer_id:
         if exporting:
             return redirect("kpi-customer-export", code=user.customer.code)  # type: ignore[union-attr]
@@ -530,7 +520,7 @@ def kpi_home_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def kpi_customer(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = page_user(request)
     customer = selectors.kpi_customer(user=user, code=code)
     return _customer_page(request, user, customer)
 
@@ -538,14 +528,14 @@ def kpi_customer(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @cost_throttled
 def kpi_customer_export(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = page_user(request)
     customer = selectors.kpi_customer(user=user, code=code)
     return _customer_page(request, user, customer, exporting=True)
 
 
 @login_required
 def kpi_account_manager(request: HttpRequest, username: str) -> HttpResponse:
-    user = _user(request)
+    user = page_user(request)
     manager = selectors.kpi_account_manager(user=user, username=username)
     return _account_manager_page(request, user, manager)
 
@@ -553,14 +543,14 @@ def kpi_account_manager(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @cost_throttled
 def kpi_account_manager_export(request: HttpRequest, username: str) -> HttpResponse:
-    user = _user(request)
+    user = page_user(request)
     manager = selectors.kpi_account_manager(user=user, username=username)
     return _account_manager_page(request, user, manager, exporting=True)
 
 
 @login_required
 def kpi_branch(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = page_user(request)
     branch = selectors.kpi_branch(user=user, code=code)
     return _branch_page(request, user, branch)
 
@@ -568,7 +558,7 @@ def kpi_branch(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @cost_throttled
 def kpi_branch_export(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = page_user(request)
     branch = selectors.kpi_branch(user=user, code=code)
     return _branch_page(request, user, branch, exporting=True)
 

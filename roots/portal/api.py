@@ -23,32 +23,15 @@ from roots.portal.filters import NewsFilter
 from roots.portal.models import NewsItem
 
 
-class ChannelTypeListField(serializers.ListField):
-    """A list of channel types whose item errors are flat messages (the API's error format
-    has a list of messages per field, not a map per item)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("child", serializers.ChoiceField(choices=ChannelType.choices))
-        kwargs.setdefault("max_length", len(ChannelType.choices))
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> Any:
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            if isinstance(exc.detail, dict):
-                raise serializers.ValidationError(
-                    [str(m) for messages in exc.detail.values() for m in messages]
-                ) from exc
-            raise
-
-
 class NewsItemSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
     field_allow_list = policies.NEWS_FIELDS
 
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=20000)
-    audience = ChannelTypeListField(
+    # Item errors answer as "2: not a valid choice" (the API's error format).
+    audience = serializers.ListField(
+        child=serializers.ChoiceField(choices=ChannelType.choices),
+        max_length=len(ChannelType.choices),
         required=False,
         help_text="Channel types the item is for; empty (the default) for every customer.",
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from roots.core.export import Column, xlsx_response
+from roots.core.pages import page_user
 from roots.core.throttling import cost_throttled
 from roots.customers import policies as customer_policies
 from roots.customers.models import Customer
@@ -62,10 +63,6 @@ PORTAL_PROMOTIONS = 4
 NEWS_PAGE_SIZE = 10
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # --- the customer user's home ------------------------------------------------------------------
 def _orders_block(user: User) -> dict[str, Any]:
     from roots.orders.models import OPEN_ORDER_STATUSES, OrderStatus
@@ -91,7 +88,7 @@ def _orders_block(user: User) -> dict[str, Any]:
 
 
 def _custom_orders_block(user: User) -> dict[str, Any]:
-    from roots.orders.custom_selectors import OPEN_STATUSES, custom_order_list
+    from roots.orders.custom.selectors import OPEN_STATUSES, custom_order_list
 
     custom = custom_order_list(user=user).filter(status__in=OPEN_STATUSES)
     rows = list(custom.order_by("-created_at", "-id")[:PORTAL_ROWS])
@@ -168,7 +165,7 @@ def _customer_home(request: HttpRequest, user: User) -> HttpResponse:
 def portal_home(request: HttpRequest) -> HttpResponse:
     """A customer user sees the company's account; a supplier user their supplier record.
     Staff have no portal home: they are sent to their dashboard."""
-    user = _user(request)
+    user = page_user(request)
     if user.role == Role.CUSTOMER_USER:
         return _customer_home(request, user)
     if user.role == Role.SUPPLIER_USER:
@@ -180,7 +177,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 
 # --- news ----------------------------------------------------------------------------------------
 def _news_reader(request: HttpRequest) -> User:
-    user = _user(request)
+    user = page_user(request)
     if not policies.can_read_news(user):
         raise PermissionDenied(_("News from headquarters is for our staff and our customers."))
     return user
@@ -234,7 +231,7 @@ def news_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def news_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = page_user(request)
     item = get_object_or_404(NewsItem.objects.visible_to(user), pk=pk)
     return render(
         request,

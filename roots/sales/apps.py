@@ -10,3 +10,7 @@ class SalesConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's kinds of record with the top bar's search.
         from roots.sales import searchers  # noqa: F401
+
+        # Registers the daily board's life-cycle too (`all_lifecycles` imports each app's
+        # own `lifecycles` module; the board's lives in its package).
+        from roots.sales.daily import lifecycles  # noqa: F401

@@ -42,12 +42,8 @@ from .models import (
     PotentialAssessment,
     Stage,
 )
-from .services import (
-    CURRENT_REVENUE_DAYS,
-    SCORE_FIELDS,
-    assessment_priority,
-    assessment_score,
-)
+from .selectors import CURRENT_REVENUE_DAYS
+from .services import SCORE_FIELDS, assessment_priority, assessment_score
 
 BATCH = 2000
 HISTORY_REASON = "seed_demo"

@@ -12,6 +12,7 @@ from roots.core.dates import BusinessDateFilter
 from roots.customers.filters import SearchFilterMixin, StrictBooleanFilter
 from roots.customers.models import ChannelType, Priority
 from roots.sales.models import (
+    OPEN_LEAD_STATUSES,
     OPEN_STAGES,
     Activity,
     ActivityKind,
@@ -24,7 +25,6 @@ from roots.sales.models import (
     Stage,
 )
 
-OPEN_LEAD_STATUSES = (LeadStatus.NEW, LeadStatus.WORKING, LeadStatus.QUALIFIED)
 MONTH = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Enter a month as YYYY-MM."))
 
 

@@ -18,6 +18,7 @@ from roots.org.models import Branch, Role, User
 from roots.sales import policies, selectors, services
 from roots.sales.models import (
     OPEN_STAGES,
+    REOPEN_STAGES,
     Activity,
     ActivityKind,
     Lead,
@@ -285,7 +286,7 @@ class MoveForm(forms.Form):
 class ReopenForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("Reopen at"),
-        choices=[(s, Stage(s).label) for s in services.REOPEN_STAGES],
+        choices=[(s, Stage(s).label) for s in REOPEN_STAGES],
         initial=Stage.NEGOTIATION,
         required=False,
     )

@@ -69,6 +69,10 @@ class LeadStatus(models.TextChoices):
     DISQUALIFIED = "disqualified", _("Disqualified")
 
 
+# A lead is open (it may still be qualified, disqualified or converted) in these.
+OPEN_LEAD_STATUSES = (LeadStatus.NEW, LeadStatus.WORKING, LeadStatus.QUALIFIED)
+
+
 class Lead(SearchableMixin, VersionedModel):
     """A company that might become a channel customer, found by an account manager
     (step one of seed 002, 寻找客户), before it is in the customer master."""
@@ -161,6 +165,8 @@ OPEN_STAGES = (
     Stage.MAINTENANCE,
 )
 CLOSED_STAGES = (Stage.WON, Stage.LOST)
+# Where a won or lost opportunity is reopened: a deal that came back, or a customer to keep.
+REOPEN_STAGES = (Stage.NEGOTIATION, Stage.MAINTENANCE)
 # The default chance of winning at each step (per cent), used by the forecast unless the
 # account manager sets the opportunity's own probability.
 STAGE_PROBABILITY: dict[str, int] = {

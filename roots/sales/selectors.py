@@ -38,6 +38,9 @@ CENT = Decimal("0.01")
 BOARD_CARDS = 30  # cards shown per column of the board; the list has the rest
 MATRIX_POINTS = 2000  # customers drawn on the matrix chart (the table pages through all)
 CUSTOMER_TAB_ROWS = 10
+# The current revenue of the worksheet is what we invoiced the customer over this many days
+# up to today.
+CURRENT_REVENUE_DAYS = 365
 
 
 def _money(value: Any) -> Decimal:
@@ -324,7 +327,6 @@ def customer_current_revenue(
     """What we invoiced the customer over the last 365 days up to today (issue dates
     today − 364 … today), through the user's scope of invoices."""
     from roots.finance.models import Invoice
-    from roots.sales.services import CURRENT_REVENUE_DAYS
 
     today = today or timezone.localdate()
     since = today - timedelta(days=CURRENT_REVENUE_DAYS - 1)

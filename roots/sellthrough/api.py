@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -37,10 +36,12 @@ from roots.core.api import (
     request_user,
     scope_user,
 )
+from roots.core.lifecycle_api import AllowedActionsField
 from roots.customers.models import Customer
 from roots.sellthrough import policies, rendering, selectors, services
 from roots.sellthrough.filters import CategorySalesFilter, SellThroughFilter, UploadFilter
 from roots.sellthrough.importing import MAX_FILE_SIZE
+from roots.sellthrough.lifecycles import UPLOAD
 from roots.sellthrough.models import CategorySales, FeedKind, SellThrough, Upload
 
 
@@ -76,6 +77,8 @@ class UploadSerializer(serializers.ModelSerializer):
     )
     rows_accepted = serializers.IntegerField(read_only=True)
     urls = serializers.SerializerMethodField()
+    # The import worker takes every step of an upload's life-cycle: always empty.
+    allowed_actions = AllowedActionsField(UPLOAD)
 
     class Meta:
         model = Upload
@@ -102,6 +105,7 @@ class UploadSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "allowed_actions",
             "urls",
         ]
         read_only_fields = fields
@@ -145,19 +149,6 @@ class UploadCreateSerializer(serializers.Serializer):
         return value
 
 
-def _with_code(exc: DjangoValidationError) -> exceptions.ValidationError:
-    """A service's field errors as the API's 400, whose `code` is the first code one of
-    them names (`archive_refused`: a workbook refused by the archive check)."""
-    error = exceptions.ValidationError(
-        detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-    )
-    errors = [e for group in getattr(exc, "error_dict", {}).values() for e in group]
-    code = next((e.code for e in errors if e.code), None)
-    if code:
-        error.error_code = code  # type: ignore[attr-defined]  # answered as `code`
-    return error
-
-
 class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     """Feed files sent by customers (or by our staff on a customer's behalf) and the state
     of their import. `POST` (multipart: `kind`, `file`, `customer`) answers 202 at once; the
@@ -193,12 +184,10 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedMode
         serializer = UploadCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            upload = services.upload_create(
-                user=user, customer=data.get("customer"), kind=data["kind"], file=data["file"]
-            )
-        except DjangoValidationError as exc:
-            raise _with_code(exc) from None
+        # A refused file is a 400 whose `code` is the service's (`archive_refused`).
+        upload = services.upload_create(
+            user=user, customer=data.get("customer"), kind=data["kind"], file=data["file"]
+        )
         fresh = self.get_queryset().get(pk=upload.pk)
         return Response(UploadSerializer(fresh).data, status=status.HTTP_202_ACCEPTED)
 

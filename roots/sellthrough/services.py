@@ -6,6 +6,10 @@ progress committed together, so that the upload page shows progress and a 1,000,
 file needs no more memory than one chunk), then moves the staged rows into the feed in ONE
 transaction. A killed import leaves staging rows only; the next attempt of the same upload
 deletes them first. The feed itself never holds half an upload.
+
+The upload's states are declared in `roots.sellthrough.lifecycles` (`UPLOAD`); the import
+takes its steps (start, succeed, fail, requeue) through `advance`. Imports are queued through
+`roots.sellthrough.tasks.enqueue_import` (the tasks import this module only when they run).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +48,7 @@ from roots.sellthrough.importing import (
     open_feed,
     raw_text,
 )
+from roots.sellthrough.lifecycles import advance
 from roots.sellthrough.models import (
     CategorySales,
     FeedKind,
@@ -55,6 +59,7 @@ from roots.sellthrough.models import (
     UploadError,
     UploadStatus,
 )
+from roots.sellthrough.tasks import enqueue_import
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +133,8 @@ def upload_create(*, user: User, customer: Customer | None, kind: str, file: Fil
             check_archive(file)
         except ArchiveRefused as exc:
             raise ValidationError({"file": [ValidationError(str(exc), code=exc.code)]}) from None
-    assert customer is not None
+    if customer is None:
+        raise AssertionError("customer is not None")
     digest = hashlib.sha256()
     for block in file.chunks():
         digest.update(block)
@@ -144,10 +150,7 @@ def upload_create(*, user: User, customer: Customer | None, kind: str, file: Fil
     # A generated name: the one sent may be too long, or not a valid file name at all.
     upload.file.save(f"{uuid.uuid4().hex}{extension}", file, save=False)
     upload.save()
-    from roots.sellthrough.tasks import import_upload_task
-
-    upload_id = upload.pk
-    transaction.on_commit(lambda: import_upload_task.enqueue(upload_id))
+    enqueue_import(upload.pk)
     return upload
 
 
@@ -213,13 +216,13 @@ class _Feed:
                 fields = {f.column: f for f in self.staged._meta.concrete_fields}
                 arrays = ", ".join(f"%s::{fields[c].cast_db_type(connection)}[]" for c in columns)
                 cursor.execute(
-                    f"INSERT INTO {table} ({', '.join(quoted)}) "
+                    f"INSERT INTO {table} ({', '.join(quoted)}) "  # noqa: S608 - quoted identifiers; values are parameters
                     f"SELECT * FROM unnest({arrays}) {conflict}",
                     [list(column) for column in zip(*rows, strict=True)],
                 )
             else:
                 cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(quoted)}) "
+                    f"INSERT INTO {table} ({', '.join(quoted)}) "  # noqa: S608 - quoted identifiers; values are parameters
                     f"VALUES ({', '.join(['%s'] * len(quoted))}) {conflict}",
                     rows,
                 )
@@ -248,10 +251,10 @@ def _begin(upload: Upload) -> None:
     with transaction.atomic():
         _delete_staging(upload.pk)
         UploadError.objects.filter(upload_id=upload.pk).delete()
-        Upload.objects.filter(pk=upload.pk).update(
-            status=UploadStatus.RUNNING,
+        advance(
+            upload.pk,
+            "start",
             attempts=F("attempts") + 1,
-            started_at=timezone.now(),
             updated_at=timezone.now(),
             finished_at=None,
             rows_total=None,
@@ -267,10 +270,10 @@ def _begin(upload: Upload) -> None:
 def _fail(upload: Upload, message: str) -> None:
     with transaction.atomic():
         _delete_staging(upload.pk)
-        Upload.objects.filter(pk=upload.pk).update(
-            status=UploadStatus.FAILED,
+        advance(
+            upload.pk,
+            "fail",
             message=message.replace("\x00", "")[:500],
-            finished_at=timezone.now(),
             rows_created=0,
             rows_updated=0,
             rows_unchanged=0,
@@ -425,7 +428,7 @@ def _merge(upload: Upload, feed: _Feed, stager: _Stager) -> None:
     same_key = " AND ".join(f"f.{c} = s.{c}" for c in key)
     same_values = " AND ".join(f"f.{c} = s.{c}" for c in values)
     count_sql = (
-        f"SELECT COUNT(*), "
+        f"SELECT COUNT(*), "  # noqa: S608 - quoted identifiers; values are parameters
         f"COALESCE(SUM(CASE WHEN f.{_q('id')} IS NULL THEN 1 ELSE 0 END), 0), "
         f"COALESCE(SUM(CASE WHEN f.{_q('id')} IS NOT NULL AND {same_values} "
         f"THEN 1 ELSE 0 END), 0) "
@@ -437,7 +440,7 @@ def _merge(upload: Upload, feed: _Feed, stager: _Stager) -> None:
     changes = ", ".join(f"{c} = excluded.{c}" for c in [*values, _q("upload_id")])
     differs = " OR ".join(f"{target}.{c} <> excluded.{c}" for c in values)
     upsert_sql = (
-        f"INSERT INTO {target} ({listed}) SELECT {listed} FROM {staged} "
+        f"INSERT INTO {target} ({listed}) SELECT {listed} FROM {staged} "  # noqa: S608 - quoted identifiers; values are parameters
         f"WHERE {_q('upload_id')} = %s "
         f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {changes} WHERE {differs}"
     )
@@ -472,15 +475,15 @@ def _merge(upload: Upload, feed: _Feed, stager: _Stager) -> None:
                 _("The error report lists the first %(count)d rejected rows.")
                 % {"count": stager.errors_stored}
             )
-        Upload.objects.filter(pk=upload.pk).update(
-            status=UploadStatus.SUCCEEDED,
+        advance(
+            upload.pk,
+            "succeed",
             rows_read=stager.read,
             rows_rejected=stager.rejected,
             rows_created=created,
             rows_updated=total - created - unchanged,
             rows_unchanged=unchanged,
             message=" ".join(notes)[:500],
-            finished_at=timezone.now(),
         )
 
 
@@ -546,8 +549,6 @@ def uploads_resume_stale(*, now: datetime | None = None) -> list[int]:
     for `STALE_AFTER`. Each is enqueued anew (the import starts clean); after
     `MAX_ATTEMPTS` attempts it fails instead, with a message. Answers the uploads resumed.
     Run it every few minutes (cron: `manage.py resume_sellthrough_imports --enqueue`)."""
-    from roots.sellthrough.tasks import import_upload_task  # the task module imports us
-
     cutoff = (now or timezone.now()) - STALE_AFTER
     resumed: list[int] = []
     stale = Upload.objects.all_unscoped().filter(status=UploadStatus.RUNNING, updated_at__lt=cutoff)
@@ -562,10 +563,9 @@ def uploads_resume_stale(*, now: datetime | None = None) -> list[int]:
                 )
             continue
         # Claim it (a second resumer running at the same time finds it fresh and skips it).
-        claimed = Upload.objects.filter(
-            pk=upload.pk, status=UploadStatus.RUNNING, updated_at__lt=cutoff
-        ).update(status=UploadStatus.QUEUED, updated_at=timezone.now())
-        if claimed:
+        if advance(
+            upload.pk, "requeue", where={"updated_at__lt": cutoff}, updated_at=timezone.now()
+        ):
             resumed.append(upload.pk)
-            transaction.on_commit(partial(import_upload_task.enqueue, upload.pk))
+            enqueue_import(upload.pk)
     return resumed

@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from roots.core.pages import is_htmx, page_user, render_page
 from roots.org.models import Role, User
 from roots.sellthrough import policies, rendering, selectors, services
 from roots.sellthrough.filters import UploadFilter
@@ -26,21 +26,12 @@ PAGE_SIZE = 25
 ERRORS_SHOWN = 100
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _viewer(request: HttpRequest) -> User:
-    user = _user(request)
+    user = page_user(request)
     if not policies.may_view(user):
         # Call agents, engineers and suppliers serve no channel customer's sales.
         raise PermissionDenied(_("Sell-through is not part of your work."))
     return user
-
-
-def _htmx_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
 # --- the uploads and the form ----------------------------------------------------------------
@@ -93,13 +84,14 @@ def sellthrough_home(request: HttpRequest) -> HttpResponse:
         "statuses": UploadStatus.choices,
         "filtered": any(request.GET.get(n) for n in filterset.filters),
     }
-    if request.method != "POST" and _htmx_fragment(request):
-        template = "sellthrough/_upload_table.html"
-    else:
-        template = "sellthrough/upload_list.html"
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(
+        request,
+        "sellthrough/upload_list.html",
+        "sellthrough/_upload_table.html",
+        context,
+        status=status,
+        partial=request.method != "POST" and is_htmx(request),
+    )
 
 
 # --- one upload -------------------------------------------------------------------------------
@@ -113,7 +105,7 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is queued or running (the fragment stops polling once it is finished), the counts, the
     first rejected rows and the error report. Outside the user's scope (roles without
     sell-through see no upload at all): 404."""
-    user = _user(request)
+    user = page_user(request)
     upload = _get_upload(user, pk)
     finished = upload.status in (UploadStatus.SUCCEEDED, UploadStatus.FAILED)
     context = {
@@ -125,20 +117,15 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "errors_shown": ERRORS_SHOWN,
         "show_customer": user.role != Role.CUSTOMER_USER,
     }
-    template = (
-        "sellthrough/_upload_status.html"
-        if _htmx_fragment(request)
-        else "sellthrough/upload_detail.html"
+    return render_page(
+        request, "sellthrough/upload_detail.html", "sellthrough/_upload_status.html", context
     )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @login_required
 def upload_errors_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The error report of an upload (CSV: row, column, error, raw)."""
-    user = _user(request)
+    user = page_user(request)
     upload = _get_upload(user, pk)
     errors = selectors.upload_errors(user=user, upload=upload)
     return rendering.error_report_response(upload=upload, errors=errors)

@@ -1,5 +1,6 @@
-"""API of the service app: `/api/v1/complaints/` with the actions of the life-cycle and
-the message thread. `ROUTES` lists (prefix, viewset, basename) for `roots/api_urls.py`."""
+"""API of the service app: `/api/v1/complaints/` with the steps of the life-cycle (one
+action each, generated from `roots.service.lifecycles.COMPLAINT`) and the message thread.
+`ROUTES` lists (prefix, viewset, basename) for `roots/api_urls.py`."""
 
 from __future__ import annotations
 
@@ -12,22 +13,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from roots.core.api import (
-    IF_MATCH_PARAMETER,
-    CodeRelatedField,
-    ErrorSerializer,
     RetrieveWithETagMixin,
     ScopedModelViewSet,
     ScopedSlugRelatedField,
     request_user,
     scope_user,
 )
+from roots.core.lifecycle_api import AllowedActionsField, LifecycleViewSetMixin
 from roots.customers.models import Customer, Outlet
-from roots.org.models import Role, User
 from roots.service import policies, selectors, services
 from roots.service.filters import ComplaintFilter
+from roots.service.lifecycles import COMPLAINT
 from roots.service.models import ClockState, Complaint, ComplaintMessage
-
-TEXT_MAX = 5000
+from roots.service.thread import TEXT_MAX
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -49,6 +47,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     clock = serializers.SerializerMethodField(
         help_text="The running SLA clock: on_time, at_risk, overdue; met or missed once resolved."
     )
+    allowed_actions = AllowedActionsField(COMPLAINT)
 
     class Meta:
         model = Complaint
@@ -75,6 +74,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "closed_at",
             "reopened_count",
             "clock",
+            "allowed_actions",
             "version",
             "created_at",
             "updated_at",
@@ -115,31 +115,8 @@ class ComplaintMessageSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "kind", "created_at"]
 
 
-class RespondSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=TEXT_MAX)
-
-
-class ResolveSerializer(serializers.Serializer):
-    resolution = serializers.CharField(max_length=TEXT_MAX)
-
-
-class CloseSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
-
-
-class ReopenSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=TEXT_MAX)
-
-
-class AssignSerializer(serializers.Serializer):
-    owner = CodeRelatedField(
-        slug_field="username",
-        queryset=User.objects.filter(role=Role.ACCOUNT_MANAGER, is_active=True),
-        help_text="Username of an account manager of the customer's branch.",
-    )
-
-
 class ComplaintViewSet(
+    LifecycleViewSetMixin,
     RetrieveWithETagMixin,
     mixins.ListModelMixin,
     ScopedModelViewSet,
@@ -154,6 +131,7 @@ class ComplaintViewSet(
     filterset_class = ComplaintFilter
     lookup_field = "number"
     ordering_fields = ["raised_at", "response_due", "number", "status"]
+    lifecycle = COMPLAINT  # respond, resolve, close, reopen, assign: one action each
 
     def get_queryset(self) -> Any:
         return selectors.complaint_list(user=scope_user(self.request))
@@ -169,108 +147,6 @@ class ComplaintViewSet(
         fresh = self.get_queryset().get(pk=complaint.pk)
         response = Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
         return self.with_etag(response, fresh)
-
-    def _answer(self, complaint: Complaint) -> Response:
-        fresh = self.get_queryset().get(pk=complaint.pk)
-        return self.with_etag(Response(self.get_serializer(fresh).data), fresh)
-
-    def _body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    @extend_schema(
-        request=RespondSerializer,
-        responses={200: ComplaintSerializer, 412: ErrorSerializer},
-        parameters=[IF_MATCH_PARAMETER],
-    )
-    @action(detail=True, methods=["post"])
-    def respond(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Our staff answer the customer: the first answer stamps the first response and
-        moves an open complaint to in progress; the customer's users are e-mailed."""
-        complaint = self.get_object()
-        body = self._body(RespondSerializer)
-        services.complaint_respond(
-            user=request_user(request),
-            complaint=complaint,
-            text=body["text"],
-            expected_version=self.expected_version(),
-        )
-        return self._answer(complaint)
-
-    @extend_schema(
-        request=ResolveSerializer,
-        responses={200: ComplaintSerializer, 412: ErrorSerializer},
-        parameters=[IF_MATCH_PARAMETER],
-    )
-    @action(detail=True, methods=["post"])
-    def resolve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Our staff resolve an open or in-progress complaint (409 otherwise)."""
-        complaint = self.get_object()
-        body = self._body(ResolveSerializer)
-        services.complaint_resolve(
-            user=request_user(request),
-            complaint=complaint,
-            resolution=body["resolution"],
-            expected_version=self.expected_version(),
-        )
-        return self._answer(complaint)
-
-    @extend_schema(
-        request=CloseSerializer,
-        responses={200: ComplaintSerializer, 412: ErrorSerializer},
-        parameters=[IF_MATCH_PARAMETER],
-    )
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Close a resolved complaint: the customer confirms, or our staff close it (409 if
-        it is not resolved)."""
-        complaint = self.get_object()
-        body = self._body(CloseSerializer)
-        services.complaint_close(
-            user=request_user(request),
-            complaint=complaint,
-            note=body.get("note", ""),
-            expected_version=self.expected_version(),
-        )
-        return self._answer(complaint)
-
-    @extend_schema(
-        request=ReopenSerializer,
-        responses={200: ComplaintSerializer, 412: ErrorSerializer},
-        parameters=[IF_MATCH_PARAMETER],
-    )
-    @action(detail=True, methods=["post"])
-    def reopen(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """The customer reopens a resolved complaint (409 otherwise)."""
-        complaint = self.get_object()
-        body = self._body(ReopenSerializer)
-        services.complaint_reopen(
-            user=request_user(request),
-            complaint=complaint,
-            reason=body["reason"],
-            expected_version=self.expected_version(),
-        )
-        return self._answer(complaint)
-
-    @extend_schema(
-        request=AssignSerializer,
-        responses={200: ComplaintSerializer, 412: ErrorSerializer},
-        parameters=[IF_MATCH_PARAMETER],
-    )
-    @action(detail=True, methods=["post"])
-    def assign(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """A branch manager or headquarters hands the complaint to another account manager
-        of the customer's branch."""
-        complaint = self.get_object()
-        body = self._body(AssignSerializer)
-        services.complaint_assign(
-            user=request_user(request),
-            complaint=complaint,
-            owner=body["owner"],
-            expected_version=self.expected_version(),
-        )
-        return self._answer(complaint)
 
     @extend_schema(
         methods=["GET"],

@@ -1,29 +1,29 @@
 """Writes of the service app: complaints and their threads. Each public function is one
-business action in one transaction; e-mails go out only when it commits."""
+business action in one transaction; its e-mails are written to the outbox in it and sent
+by the worker once it commits. The steps of a complaint's life-cycle are declared in
+`roots.service.lifecycles` (`COMPLAINT`); the functions here that take one are thin
+wrappers over `COMPLAINT.take`."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypedDict
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roots.core.exceptions import ConflictError
-from roots.core.i18n_text import Text
-from roots.core.services import lock_for_update, record_history_user, sequence_next
+from roots.core.numbers import next_number
+from roots.core.services import lock_for_update, record_history_user
+from roots.core.text import clean_text
 from roots.customers.models import Customer, Outlet
 from roots.notifications import texts as notices
-from roots.notifications.models import NotificationKind
-from roots.notifications.services import notification_create
 from roots.org.models import Role, User
 from roots.service import policies
+from roots.service.lifecycles import COMPLAINT
 from roots.service.models import (
     ACTIVE_STATUSES,
     AT_RISK_SHARE,
@@ -33,131 +33,10 @@ from roots.service.models import (
     MessageKind,
     Severity,
 )
-
-logger = logging.getLogger(__name__)
+from roots.service.thread import TEXT_MAX, branch_managers, log, owner_of, tell
 
 NUMBER_PREFIX = "CP"
 NUMBER_WIDTH = 8
-
-
-# --- numbers and mail ------------------------------------------------------------------------
-def _next_number() -> str:
-    """`CP` and 8 digits; the counter starts past numbers loaded in bulk (demo data)."""
-    numbers = Complaint.objects.all_unscoped()
-    highest = (
-        numbers.filter(number__regex=rf"^{NUMBER_PREFIX}[0-9]{{{NUMBER_WIDTH}}}$")
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    floor = int(highest[len(NUMBER_PREFIX) :]) if highest else 0
-    while True:
-        value = sequence_next(name="complaint", floor=floor)
-        number = f"{NUMBER_PREFIX}{value:0{NUMBER_WIDTH}d}"
-        if not numbers.filter(number=number).exists():
-            return number
-
-
-def _customer_users(customer_id: int) -> list[User]:
-    return list(
-        User.objects.filter(role=Role.CUSTOMER_USER, customer_id=customer_id, is_active=True)
-    )
-
-
-def _branch_managers(branch_id: int) -> list[User]:
-    return list(User.objects.filter(role=Role.BRANCH_MANAGER, branch_id=branch_id, is_active=True))
-
-
-def _owner(complaint: Complaint) -> list[User]:
-    owner = complaint.owner
-    return [owner] if owner is not None and owner.is_active else []
-
-
-def _mail_on_commit(
-    *,
-    recipients: Iterable[User],
-    actor: User | None,
-    complaint: Complaint,
-    compose: Callable[[User], tuple[str, str]],
-    notice: Text,
-) -> None:
-    """After commit, one e-mail per recipient (with an address, other than the actor), in
-    the recipient's language; `compose(user)` answers (subject, body) in that language.
-    The same recipients (with an address or not) get `notice` in the app, in this
-    transaction."""
-    recipients = list(recipients)
-    notification_create(
-        recipients=recipients,
-        kind=NotificationKind.COMPLAINT,
-        text=notice,
-        url=f"/complaints/{complaint.number}/",
-        actor=actor,
-    )
-    seen: set[int] = set()
-    people = []
-    for user in recipients:
-        if not user.email or user.pk in seen or (actor is not None and user.pk == actor.pk):
-            continue
-        seen.add(user.pk)
-        people.append(user)
-    if not people:
-        return
-
-    def send() -> None:
-        messages = []
-        for user in people:
-            with translation.override(user.language or settings.LANGUAGE_CODE):
-                subject, body = compose(user)
-                link = _("Open the complaint: %(path)s") % {
-                    "path": f"/complaints/{complaint.number}/"
-                }
-            messages.append(
-                (
-                    f"[Roots] {complaint.number}: {subject}",
-                    f"{body}\n\n{link}",
-                    settings.DEFAULT_FROM_EMAIL,
-                    [user.email],
-                )
-            )
-        try:
-            send_mass_mail(messages, fail_silently=False)
-        except Exception:  # the case is saved: a mail server's trouble must not undo the answer
-            logger.exception("could not e-mail about complaint %s", complaint.number)
-
-    transaction.on_commit(send)
-
-
-def _log(
-    *,
-    complaint: Complaint,
-    author: User | None,
-    kind: str,
-    text: str = "",
-    internal: bool = False,
-) -> ComplaintMessage:
-    return ComplaintMessage.objects.create(
-        complaint=complaint, author=author, kind=kind, text=text[:5000], internal=internal
-    )
-
-
-def _save_state(complaint: Complaint, *, user: User | None, fields: list[str]) -> Complaint:
-    record_history_user(complaint, user)
-    complaint.version += 1
-    complaint.save(update_fields=[*fields, "version", "updated_at"])
-    return complaint
-
-
-def _locked(complaint: Complaint, expected_version: int | None) -> Complaint:
-    return lock_for_update(instance=complaint, expected_version=expected_version)
-
-
-def _required_text(value: Any, field: str, *, max_length: int = 5000) -> str:
-    text = str(value or "").strip()
-    if not text:
-        raise ValidationError({field: [_("This field is required.")]})
-    if len(text) > max_length:
-        raise ValidationError({field: [_("At most %(n)d characters.") % {"n": max_length}]})
-    return text
 
 
 # --- raise -----------------------------------------------------------------------------------
@@ -200,14 +79,18 @@ def complaint_raise(*, user: User, data: Mapping[str, Any]) -> Complaint:
     )
     complaint.full_clean(exclude=["number"])
     # The counter moves only for a valid complaint (and rolls back with a failed one).
-    complaint.number = _next_number()
+    complaint.number = next_number(
+        model=Complaint, prefix=NUMBER_PREFIX, width=NUMBER_WIDTH, sequence="complaint"
+    )
     complaint.refresh_search_text()
     record_history_user(complaint, user)
     complaint.save()
-    _mail_on_commit(
-        recipients=_owner(complaint) or _branch_managers(customer.branch_id),
+    tell(
+        recipients=owner_of(complaint) or branch_managers(customer.branch_id),
         actor=user,
         complaint=complaint,
+        event="raised",
+        entry=None,
         compose=lambda _u: (
             _("new complaint from %(customer)s") % {"customer": customer.name},
             _(
@@ -230,6 +113,41 @@ def complaint_raise(*, user: User, data: Mapping[str, Any]) -> Complaint:
     return complaint
 
 
+# --- the life-cycle (declared in roots/service/lifecycles.py) -------------------------------
+def _take(
+    step: str,
+    *,
+    user: User,
+    complaint: Complaint,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+) -> Any:
+    """Take a step of `COMPLAINT`; the caller's instance is brought up to date. Who may is
+    checked first, so that a role without the right is refused (403) even where the
+    complaint is outside its scope."""
+    refusal = COMPLAINT.role_refusal(user, complaint, COMPLAINT.step(step))
+    if refusal is not None:
+        raise refusal
+    result = COMPLAINT.take(
+        user=user, obj=complaint, step=step, data=data, expected_version=expected_version
+    )
+    fresh = result.complaint if isinstance(result, ComplaintMessage) else result
+    _sync(complaint, fresh)
+    return result
+
+
+def _sync(target: Complaint, source: Complaint) -> None:
+    """Copy a re-read (locked) complaint's state back into the caller's instance."""
+    for field in target._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+def complaint_actions(*, user: User, complaint: Complaint) -> list[str]:
+    """The steps the user may take on the complaint now (its page's forms,
+    `allowed_actions`)."""
+    return COMPLAINT.actions(user, complaint)
+
+
 # --- the thread ------------------------------------------------------------------------------
 @transaction.atomic
 def complaint_message_add(
@@ -240,50 +158,38 @@ def complaint_message_add(
     internal: bool = False,
     expected_version: int | None = None,
 ) -> ComplaintMessage:
-    """Add a message to the thread. The first answer of our staff that the customer can read
-    stamps the first response and moves an open complaint to in progress; the customer's
-    users are told by e-mail of staff answers, the owner of the customer's messages.
-    Internal notes are for staff only. A closed complaint takes no more messages."""
+    """Add a message to the thread. Our staff's answers that the customer can read are the
+    step `respond` (the first one stamps the first response and moves an open complaint to
+    in progress; the customer's users are told); the owner is told of the customer's
+    messages. Internal notes are for staff only. A closed complaint takes no more messages."""
     if not policies.can_write_message(user, complaint):
         raise PermissionDenied(_("You may not write on this complaint."))
     staff = policies.can_handle(user, complaint)
     if internal and not staff:
         raise PermissionDenied(_("Only our staff write internal notes."))
-    body = _required_text(text, "text")
-    locked = _locked(complaint, expected_version)
+    if staff and not internal:
+        entry: ComplaintMessage = _take(
+            "respond",
+            user=user,
+            complaint=complaint,
+            data={"text": text},
+            expected_version=expected_version,
+        )
+        return entry
+    body = clean_text(text, field="text", max_length=TEXT_MAX, required=True)
+    locked = lock_for_update(instance=complaint, expected_version=expected_version)
     if locked.status == ComplaintStatus.CLOSED:
         raise ConflictError(_("This complaint is closed; it takes no more messages."))
-    message = _log(
+    message = log(
         complaint=locked, author=user, text=body, kind=MessageKind.MESSAGE, internal=internal
     )
-    if staff and not internal:
-        fields = []
-        if locked.first_response_at is None:
-            locked.first_response_at = message.created_at
-            fields.append("first_response_at")
-        if locked.status == ComplaintStatus.OPEN:
-            locked.status = ComplaintStatus.IN_PROGRESS
-            fields.append("status")
-        if fields:
-            _save_state(locked, user=user, fields=fields)
-        _mail_on_commit(
-            recipients=_customer_users(locked.customer_id),
+    if not staff:
+        tell(
+            recipients=owner_of(locked),
             actor=user,
             complaint=locked,
-            compose=lambda _u: (
-                _("we answered your complaint"),
-                _("%(author)s answered your complaint “%(subject)s”:\n\n%(text)s")
-                % {"author": user.display_name, "subject": locked.subject, "text": body},
-            ),
-            notice=notices.COMPLAINT_ANSWERED(
-                author=user.display_name, number=locked.number, subject=locked.subject
-            ),
-        )
-    elif not staff:
-        _mail_on_commit(
-            recipients=_owner(locked),
-            actor=user,
-            complaint=locked,
+            event="customer_wrote",
+            entry=message,
             compose=lambda _u: (
                 _("the customer wrote"),
                 _("%(author)s (%(customer)s) wrote on “%(subject)s”:\n\n%(text)s")
@@ -305,202 +211,79 @@ def complaint_message_add(
     return message
 
 
-@transaction.atomic
 def complaint_respond(
     *, user: User, complaint: Complaint, text: str, expected_version: int | None = None
 ) -> Complaint:
-    """Our staff's answer to the customer (see `complaint_message_add`)."""
-    if not policies.can_handle(user, complaint):
-        raise PermissionDenied(_("Only the staff who handle this complaint answer it."))
-    complaint_message_add(
-        user=user, complaint=complaint, text=text, expected_version=expected_version
+    """Our staff's answer to the customer (the step `respond`)."""
+    _take(
+        "respond",
+        user=user,
+        complaint=complaint,
+        data={"text": text},
+        expected_version=expected_version,
     )
     return Complaint.objects.get(pk=complaint.pk)
 
 
-def _sync(target: Complaint, source: Complaint) -> None:
-    """Copy a re-read (locked) complaint's state back into the caller's instance."""
-    for field in target._meta.concrete_fields:
-        setattr(target, field.attname, getattr(source, field.attname))
-
-
 # --- state changes ---------------------------------------------------------------------------
-@transaction.atomic
 def complaint_resolve(
     *, user: User, complaint: Complaint, resolution: str, expected_version: int | None = None
 ) -> Complaint:
     """Our staff resolve an open or in-progress complaint with what was done; whether it was
     resolved within the SLA is stored (the KPI "problems resolved within SLA" reads it).
     The customer's users are told and asked to confirm."""
-    if not policies.can_handle(user, complaint):
-        raise PermissionDenied(_("Only the staff who handle this complaint resolve it."))
-    text = _required_text(resolution, "resolution")
-    locked = _locked(complaint, expected_version)
-    if locked.status not in ACTIVE_STATUSES:
-        raise ConflictError(
-            _("Only an open or in-progress complaint can be resolved (this one is %(status)s).")
-            % {"status": locked.get_status_display()}
-        )
-    now = timezone.now()
-    if locked.first_response_at is None:
-        locked.first_response_at = now
-    locked.status = ComplaintStatus.RESOLVED
-    locked.resolved_at = now
-    locked.resolved_within_sla = now <= locked.resolution_due
-    locked.resolution = text
-    _save_state(
-        locked,
+    _take(
+        "resolve",
         user=user,
-        fields=["first_response_at", "status", "resolved_at", "resolved_within_sla", "resolution"],
+        complaint=complaint,
+        data={"resolution": resolution},
+        expected_version=expected_version,
     )
-    _log(complaint=locked, author=user, kind=MessageKind.RESOLVED, text=text)
-    _mail_on_commit(
-        recipients=_customer_users(locked.customer_id),
-        actor=user,
-        complaint=locked,
-        compose=lambda _u: (
-            _("your complaint is resolved"),
-            _(
-                "Your complaint “%(subject)s” is resolved:\n\n%(text)s\n\n"
-                "Please confirm to close it, or reopen it if the problem remains."
-            )
-            % {"subject": locked.subject, "text": text},
-        ),
-        notice=notices.COMPLAINT_RESOLVED(number=locked.number, subject=locked.subject),
-    )
-    _sync(complaint, locked)
     return complaint
 
 
-@transaction.atomic
 def complaint_close(
     *, user: User, complaint: Complaint, note: str = "", expected_version: int | None = None
 ) -> Complaint:
     """Close a resolved complaint: the customer confirms the resolution, or our staff close
     it after resolving."""
-    if not policies.can_close(user, complaint):
-        raise PermissionDenied(_("You may not close this complaint."))
-    note = str(note or "").strip()[:5000]
-    locked = _locked(complaint, expected_version)
-    if locked.status != ComplaintStatus.RESOLVED:
-        raise ConflictError(
-            _("Only a resolved complaint can be closed (this one is %(status)s).")
-            % {"status": locked.get_status_display()}
-        )
-    locked.status = ComplaintStatus.CLOSED
-    locked.closed_at = timezone.now()
-    _save_state(locked, user=user, fields=["status", "closed_at"])
-    confirmed = policies.is_complainant(user, locked)
-    _log(
-        complaint=locked,
-        author=user,
-        kind=MessageKind.CONFIRMED if confirmed else MessageKind.CLOSED,
-        text=note,
+    _take(
+        "close",
+        user=user,
+        complaint=complaint,
+        data={"note": note},
+        expected_version=expected_version,
     )
-    _sync(complaint, locked)
     return complaint
 
 
-@transaction.atomic
 def complaint_reopen(
     *, user: User, complaint: Complaint, reason: str, expected_version: int | None = None
 ) -> Complaint:
     """The customer reopens a resolved complaint (the problem remains): it is in progress
-    again, the resolution is cleared, and the owner is told."""
-    if not policies.can_reopen(user, complaint):
-        raise PermissionDenied(_("Only the customer reopens a complaint."))
-    text = _required_text(reason, "reason")
-    locked = _locked(complaint, expected_version)
-    if locked.status != ComplaintStatus.RESOLVED:
-        raise ConflictError(
-            _("Only a resolved complaint can be reopened (this one is %(status)s).")
-            % {"status": locked.get_status_display()}
-        )
-    locked.status = ComplaintStatus.IN_PROGRESS
-    locked.resolved_at = None
-    locked.resolved_within_sla = None
-    locked.reopened_count += 1
-    locked.deadline_alerted_at = None
-    _save_state(
-        locked,
+    again, and the owner is told."""
+    _take(
+        "reopen",
         user=user,
-        fields=[
-            "status",
-            "resolved_at",
-            "resolved_within_sla",
-            "reopened_count",
-            "deadline_alerted_at",
-        ],
+        complaint=complaint,
+        data={"reason": reason},
+        expected_version=expected_version,
     )
-    _log(complaint=locked, author=user, kind=MessageKind.REOPENED, text=text)
-    _mail_on_commit(
-        recipients=_owner(locked),
-        actor=user,
-        complaint=locked,
-        compose=lambda _u: (
-            _("the customer reopened the complaint"),
-            _("%(customer)s reopened “%(subject)s”:\n\n%(text)s")
-            % {"customer": locked.customer.name, "subject": locked.subject, "text": text},
-        ),
-        notice=notices.COMPLAINT_REOPENED(
-            customer=locked.customer.name, number=locked.number, subject=locked.subject
-        ),
-    )
-    _sync(complaint, locked)
     return complaint
 
 
-@transaction.atomic
 def complaint_assign(
     *, user: User, complaint: Complaint, owner: User, expected_version: int | None = None
 ) -> Complaint:
     """A branch manager (or headquarters) hands the complaint to another account manager of
     the customer's branch; the new owner is told."""
-    if not policies.can_assign(user, complaint):
-        raise PermissionDenied(_("Only the branch manager or headquarters reassign complaints."))
-    if (
-        not isinstance(owner, User)
-        or owner.role != Role.ACCOUNT_MANAGER
-        or not owner.is_active
-        or owner.branch_id != complaint.customer.branch_id
-    ):
-        raise ValidationError({"owner": [_("Choose an account manager of the customer's branch.")]})
-    locked = _locked(complaint, expected_version)
-    if locked.status == ComplaintStatus.CLOSED:
-        raise ConflictError(_("A closed complaint cannot be reassigned."))
-    if locked.owner_id == owner.pk:
-        _sync(complaint, locked)
-        return complaint
-    locked.owner = owner
-    _save_state(locked, user=user, fields=["owner"])
-    _log(
-        complaint=locked,
-        author=user,
-        kind=MessageKind.ASSIGNED,
-        text=owner.display_name,
-        internal=True,
+    _take(
+        "assign",
+        user=user,
+        complaint=complaint,
+        data={"owner": owner},
+        expected_version=expected_version,
     )
-    _mail_on_commit(
-        recipients=[owner],
-        actor=user,
-        complaint=locked,
-        compose=lambda _u: (
-            _("a complaint was assigned to you"),
-            _("%(user)s assigned you the complaint “%(subject)s” of %(customer)s.")
-            % {
-                "user": user.display_name,
-                "subject": locked.subject,
-                "customer": locked.customer.name,
-            },
-        ),
-        notice=notices.COMPLAINT_ASSIGNED(
-            user=user.display_name,
-            number=locked.number,
-            customer=locked.customer.name,
-            subject=locked.subject,
-        ),
-    )
-    _sync(complaint, locked)
     return complaint
 
 
@@ -558,7 +341,7 @@ def _alert(complaint: Complaint, *, now: datetime, overdue: bool) -> bool:
         return False
     locked.deadline_alerted_at = now
     locked.save(update_fields=["deadline_alerted_at"])  # a mark, not an edit: no new version
-    _log(
+    entry = log(
         complaint=locked,
         author=None,
         kind=MessageKind.DEADLINE_PASSED if overdue else MessageKind.DEADLINE_NEAR,
@@ -582,10 +365,12 @@ def _alert(complaint: Complaint, *, now: datetime, overdue: bool) -> bool:
             "due": when,
         }
 
-    _mail_on_commit(
-        recipients=[*_owner(locked), *_branch_managers(locked.customer.branch_id)],
+    tell(
+        recipients=[*owner_of(locked), *branch_managers(locked.customer.branch_id)],
         actor=None,
         complaint=locked,
+        event="deadline",
+        entry=entry,
         compose=compose,
         notice=(notices.COMPLAINT_DEADLINE_PASSED if overdue else notices.COMPLAINT_DEADLINE_NEAR)(
             number=locked.number,

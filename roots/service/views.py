@@ -14,13 +14,12 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from roots.core.exceptions import ConflictError, PreconditionFailedError
 from roots.core.export import Column, xlsx_response
 from roots.core.http import safe_next
+from roots.core.pages import is_htmx, page_user, posted_version, render_page, run_service
 from roots.core.throttling import cost_throttled
 from roots.customers.selectors import customer_list
 from roots.org.models import Role, User
@@ -34,14 +33,11 @@ from roots.service.forms import (
     ReopenForm,
     ResolveForm,
 )
+from roots.service.lifecycles import COMPLAINT
 from roots.service.models import Complaint, ComplaintStatus, Severity, sla_hours
 
 PAGE_SIZE = 25
 PORTAL_RECENT = 5
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 COMPLAINT_ROLES = (
@@ -58,7 +54,7 @@ COMPLAINT_ROLES = (
 def complaint_list(request: HttpRequest) -> HttpResponse:
     """Complaints in the user's scope, newest first, with their SLA clocks; an htmx request
     (filters, paging) gets the table only."""
-    user = _user(request)
+    user = page_user(request)
     if not user.has_role(*COMPLAINT_ROLES):
         # Call agents, engineers and suppliers serve no channel customer.
         raise PermissionDenied(_("Complaints of channel customers are not part of your work."))
@@ -75,15 +71,9 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "can_raise": policies.may_raise_complaints(user),
         "filtered": any(request.GET.get(n) for n in ("q", *filterset.filters)),
     }
-    htmx = getattr(request, "htmx", None)
-    template = (
-        "service/_complaint_table.html"
-        if htmx and not htmx.history_restore_request
-        else "service/complaint_list.html"
+    return render_page(
+        request, "service/complaint_list.html", "service/_complaint_table.html", context
     )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _complaint_rows(request: HttpRequest, user: User) -> tuple[QuerySet[Complaint], Any]:
@@ -101,7 +91,7 @@ def _complaint_rows(request: HttpRequest, user: User) -> tuple[QuerySet[Complain
 @cost_throttled
 def complaint_export(request: HttpRequest) -> HttpResponse:
     """The filtered complaint list as an XLSX workbook (the same scope, search and filters)."""
-    user = _user(request)
+    user = page_user(request)
     if not user.has_role(*COMPLAINT_ROLES):
         raise PermissionDenied(_("Complaints of channel customers are not part of your work."))
     rows, _filterset = _complaint_rows(request, user)
@@ -156,7 +146,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 def complaint_create(request: HttpRequest) -> HttpResponse:
     """Raise a complaint. The portal home posts here too: by htmx it gets its complaints card
     back (with the new complaint and its deadline); without JavaScript it goes back home."""
-    user = _user(request)
+    user = page_user(request)
     if not policies.may_raise_complaints(user):
         raise PermissionDenied(_("You may not raise complaints."))
     prefill = None
@@ -165,7 +155,6 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
         prefill = customer_list(user=user).filter(code=code[:12]).first()
     form = ComplaintForm(request.POST or None, user=user, customer=prefill)
     from_portal = request.POST.get("from") == "portal"
-    htmx = getattr(request, "htmx", None)
     created = None
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
@@ -176,7 +165,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
                 form.add_service_errors(exc)
             except PermissionDenied:
                 form.add_error("customer", _("You may not raise complaints for this customer."))
-    if from_portal and htmx:
+    if from_portal and is_htmx(request):
         fresh = ComplaintForm(user=user) if created else form
         response = render(
             request,
@@ -208,7 +197,16 @@ def _local(value: Any) -> str:
 
 
 # --- detail and actions ----------------------------------------------------------------------
-ACTIONS = ("message", "resolve", "close", "reopen", "assign")
+# The forms of the complaint page: the thread's message (our staff's is the step `respond`),
+# and one per step of `COMPLAINT` that the page offers.
+FORMS: dict[str, type[forms.Form]] = {
+    "message": MessageForm,
+    "resolve": ResolveForm,
+    "close": CloseForm,
+    "reopen": ReopenForm,
+    "assign": AssignForm,
+}
+ACTIONS = tuple(FORMS)
 
 
 def _detail_context(
@@ -217,7 +215,6 @@ def _detail_context(
     bound = bound or {}
     handle = policies.can_handle(user, complaint)
     complainant = policies.is_complainant(user, complaint)
-    status = complaint.status
     thread = list(selectors.complaint_thread(user=user, complaint=complaint))
     for entry in thread:
         # Bubbles of the reader's side (our staff, or the customer) sit on the right.
@@ -231,22 +228,20 @@ def _detail_context(
         "is_complainant": complainant,
         "is_staff_view": user.is_staff_role,
     }
-    if (handle or complainant) and status != ComplaintStatus.CLOSED:
+    if (handle or complainant) and complaint.status != ComplaintStatus.CLOSED:
         form = bound.get("message") or MessageForm()
         if not handle:
             del form.fields["internal"]
         context["message_form"] = form
-    if handle and status in (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS):
-        context["resolve_form"] = bound.get("resolve") or ResolveForm()
-    if status == ComplaintStatus.RESOLVED and (handle or complainant):
-        context["close_form"] = bound.get("close") or CloseForm()
-    if status == ComplaintStatus.RESOLVED and complainant:
-        context["reopen_form"] = bound.get("reopen") or ReopenForm()
-    if policies.can_assign(user, complaint) and status != ComplaintStatus.CLOSED:
-        owners = selectors.complaint_owner_choices(user=user, complaint=complaint)
-        context["assign_form"] = bound.get("assign") or AssignForm(
-            owners=owners, initial={"owner": complaint.owner}
-        )
+    # The form of each step the user may take now (the declaration decides).
+    for action in services.complaint_actions(user=user, complaint=complaint):
+        if action == "assign":
+            owners = selectors.complaint_owner_choices(user=user, complaint=complaint)
+            context["assign_form"] = bound.get("assign") or AssignForm(
+                owners=owners, initial={"owner": complaint.owner}
+            )
+        elif action in FORMS:
+            context[f"{action}_form"] = bound.get(action) or FORMS[action]()
     return context
 
 
@@ -258,7 +253,7 @@ def _get_complaint(user: User, number: str) -> Complaint:
 
 @login_required
 def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
-    user = _user(request)
+    user = page_user(request)
     complaint = _get_complaint(user, number)
     return render(request, "service/complaint_detail.html", _detail_context(user, complaint))
 
@@ -266,12 +261,13 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    """One form of the complaint page: a message, resolve, close (confirm), reopen, assign.
-    Success goes back to the page; bad input shows the form again (400), a step that is not
-    allowed now says why (409), a role that may not take it gets 403."""
-    user = _user(request)
+    """One form of the complaint page: a message, or a step of `COMPLAINT` (resolve, close
+    (confirm), reopen, assign) taken through `COMPLAINT.take`. Success goes back to the page;
+    bad input shows the form again (400), a step that is not allowed now says why (409), a
+    stale version too (412), a role that may not take it gets 403."""
+    user = page_user(request)
     complaint = _get_complaint(user, number)
-    if action not in ACTIONS:
+    if action not in FORMS:
         raise Http404
     form: forms.Form
     if action == "assign":
@@ -279,26 +275,15 @@ def complaint_action(request: HttpRequest, number: str, action: str) -> HttpResp
             request.POST, owners=selectors.complaint_owner_choices(user=user, complaint=complaint)
         )
     else:
-        form_class: type[forms.Form] = {
-            "message": MessageForm,
-            "resolve": ResolveForm,
-            "close": CloseForm,
-            "reopen": ReopenForm,
-        }[action]
-        form = form_class(request.POST)
+        form = FORMS[action](request.POST)
     status = 400
     if form.is_valid():
-        data = form.cleaned_data
-        try:
-            _run(action, user=user, complaint=complaint, data=data, version=request.POST)
-        except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        except (ConflictError, PreconditionFailedError) as exc:
-            form.add_error(None, str(exc))
-            status = 409 if isinstance(exc, ConflictError) else 412
-        else:
+        data, expected = form.cleaned_data, posted_version(request)
+        _done, status = run_service(
+            form,
+            lambda: _run(action, user=user, complaint=complaint, data=data, expected=expected),
+        )
+        if status == 200:
             messages.success(request, _SUCCESS[action]())
             return redirect("complaint-detail", number=complaint.number)
     complaint = _get_complaint(user, number)
@@ -317,38 +302,17 @@ _SUCCESS = {
 }
 
 
-def _posted_version(post: Any) -> int | None:
-    try:
-        return int(post.get("version", ""))
-    except (TypeError, ValueError):
-        return None
-
-
 def _run(
-    action: str, *, user: User, complaint: Complaint, data: dict[str, Any], version: Any
-) -> None:
-    expected = _posted_version(version)
+    action: str, *, user: User, complaint: Complaint, data: dict[str, Any], expected: int | None
+) -> Any:
     if action == "message":
-        services.complaint_message_add(
+        return services.complaint_message_add(
             user=user,
             complaint=complaint,
             text=data["text"],
             internal=bool(data.get("internal")),
             expected_version=None,
         )
-    elif action == "resolve":
-        services.complaint_resolve(
-            user=user, complaint=complaint, resolution=data["resolution"], expected_version=expected
-        )
-    elif action == "close":
-        services.complaint_close(
-            user=user, complaint=complaint, note=data.get("note", ""), expected_version=expected
-        )
-    elif action == "reopen":
-        services.complaint_reopen(
-            user=user, complaint=complaint, reason=data["reason"], expected_version=expected
-        )
-    else:
-        services.complaint_assign(
-            user=user, complaint=complaint, owner=data["owner"], expected_version=expected
-        )
+    return COMPLAINT.take(
+        user=user, obj=complaint, step=action, data=data, expected_version=expected
+    )

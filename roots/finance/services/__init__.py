@@ -1,7 +1,7 @@
 """Writes of the finance app. Each public function is one business action in one
 transaction; views, the API, the orders app and tasks call these (import them from here).
 
-* `ledger`: numbering, invoices from shipments, payments, rebates and expense claims, and
+* `ledger`: invoices from shipments, payments, rebates and expense claims, and
   the application of receipts to invoices;
 * `statements`: monthly statements and their reconciliation (disputes).
 """
@@ -13,7 +13,6 @@ from roots.finance.services.ledger import (
     expense_create,
     expense_reject,
     invoice_shipment,
-    next_number,
     payment_days,
     payment_record,
     rebate_grant,
@@ -29,7 +28,6 @@ from roots.finance.services.statements import (
     opening_balances,
     period_movements,
     previous_month,
-    reserve_numbers,
     statement_confirm,
     statement_dispute,
     statement_issue,
@@ -51,14 +49,12 @@ __all__ = [
     "expense_reject",
     "invoice_shipment",
     "month_bounds",
-    "next_number",
     "opening_balances",
     "payment_days",
     "payment_record",
     "period_movements",
     "previous_month",
     "rebate_grant",
-    "reserve_numbers",
     "statement_confirm",
     "statement_dispute",
     "statement_issue",

@@ -7,18 +7,20 @@ import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from roots.core.exceptions import ConflictError
-from roots.core.models import VersionedModel
-from roots.core.services import lock_for_update, record_history_user, sequence_next
+from roots.core.numbers import next_number
+from roots.core.services import record_history_user
+from roots.core.text import clean_text
 from roots.customers.texts import payment_terms_days
 from roots.finance import policies
+from roots.finance.lifecycles.common import take_as_service
+from roots.finance.lifecycles.expenses import EXPENSE
 from roots.finance.models import (
     DEFAULT_PAYMENT_DAYS,
     MAX_AMOUNT,
@@ -39,28 +41,6 @@ if TYPE_CHECKING:
     from roots.customers.models import Customer
     from roots.orders.models import Order
     from roots.org.models import User
-
-V = TypeVar("V", bound=VersionedModel)
-
-# --- numbering -----------------------------------------------------------------------------
-
-
-def next_number(*, model: type[models.Model], prefix: str, sequence: str) -> str:
-    """The next free business number `<prefix><8 digits>`: the counter starts past the
-    highest number loaded in bulk (demo data) and skips a number already taken."""
-    numbers = model._default_manager.all()
-    highest = (
-        numbers.filter(number__regex=rf"^{prefix}[0-9]{{8}}$")
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    floor = int(highest[len(prefix) :]) if highest else 0
-    while True:
-        number = f"{prefix}{sequence_next(name=sequence, floor=floor):08d}"
-        if not numbers.filter(number=number).exists():
-            return number
-
 
 _DAYS = re.compile(r"(\d{1,3})")
 
@@ -235,24 +215,9 @@ def _bump(instance: Any, user: User | None) -> None:
     instance.version += 1
 
 
-def _lock(instance: V, expected_version: int | None) -> V:
-    return lock_for_update(instance=instance, expected_version=expected_version)
-
-
 def _require_manager(user: User, customer: Customer, message: str) -> None:
     if not policies.manages(user, customer):
         raise PermissionDenied(message)
-
-
-def _clean_text(value: Any, *, field: str, max_length: int, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if "\x00" in text:
-        raise ValidationError({field: [_("Remove the NUL character.")]})
-    if required and not text:
-        raise ValidationError({field: [_("This field is required.")]})
-    if len(text) > max_length:
-        raise ValidationError({field: [_("At most %(n)s characters.") % {"n": max_length}]})
-    return text
 
 
 def _money(value: Any, *, field: str) -> Decimal:
@@ -292,10 +257,8 @@ def payment_record(*, user: User, data: Mapping[str, Any]) -> Payment:
             amount=amount,
             unapplied_amount=amount,
             method=method,
-            reference=_clean_text(
-                data.get("reference"), field="reference", max_length=100, required=False
-            ),
-            note=_clean_text(data.get("note"), field="note", max_length=500, required=False),
+            reference=clean_text(data.get("reference"), field="reference", max_length=100),
+            note=clean_text(data.get("note"), field="note", max_length=500),
             recorded_by=user,
         )
         payment.refresh_search_text()
@@ -322,13 +285,13 @@ def _expense_values(data: Mapping[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return {
-        "activity": _clean_text(data.get("activity"), field="activity", max_length=200),
+        "activity": clean_text(
+            data.get("activity"), field="activity", max_length=200, required=True
+        ),
         "period_start": start,
         "period_end": end,
         "amount": _money(data.get("amount"), field="amount"),
-        "evidence": _clean_text(
-            data.get("evidence"), field="evidence", max_length=2000, required=False
-        ),
+        "evidence": clean_text(data.get("evidence"), field="evidence", max_length=2000),
     }
 
 
@@ -403,15 +366,7 @@ def expense_create(*, user: User, data: Mapping[str, Any]) -> Expense:
     return expense_claim_submit(user=user, data=data)
 
 
-def _decide(*, user: User, expense: Expense, expected_version: int | None) -> Expense:
-    _require_manager(user, expense.customer, _("You may not decide this customer's claims."))
-    expense = _lock(expense, expected_version)
-    if expense.status != ExpenseStatus.SUBMITTED:
-        raise ConflictError(
-            _("Only a submitted claim can be decided; %(number)s is %(status)s.")
-            % {"number": expense.number, "status": expense.get_status_display()}
-        )
-    return expense
+# --- decisions on claims (the steps of `roots.finance.lifecycles.expenses`) -----------------
 
 
 def expense_approve(
@@ -419,33 +374,27 @@ def expense_approve(
 ) -> Expense:
     """Approve a submitted claim (account, branch or HQ staff): it credits the account
     today and is applied to open invoices."""
-    note = _clean_text(note, field="note", max_length=500, required=False)
-    with transaction.atomic():
-        expense = _decide(user=user, expense=expense, expected_version=expected_version)
-        _bump(expense, user)
-        expense.status = ExpenseStatus.APPROVED
-        expense.decided_by = user
-        expense.decided_at = timezone.now()
-        expense.decision_note = note
-        expense.credit_date = timezone.localdate()
-        expense.unapplied_amount = expense.amount
-        expense.save()
-        apply_receipts(customer_id=expense.customer_id, user=user)
-        expense.refresh_from_db()
-        return expense
+    result: Expense = take_as_service(
+        EXPENSE,
+        user=user,
+        obj=expense,
+        step="approve",
+        data={"note": note},
+        expected_version=expected_version,
+    )
+    return result
 
 
 def expense_reject(
     *, user: User, expense: Expense, note: str, expected_version: int | None = None
 ) -> Expense:
     """Reject a submitted claim, saying why (the customer reads the note)."""
-    note = _clean_text(note, field="note", max_length=500)
-    with transaction.atomic():
-        expense = _decide(user=user, expense=expense, expected_version=expected_version)
-        _bump(expense, user)
-        expense.status = ExpenseStatus.REJECTED
-        expense.decided_by = user
-        expense.decided_at = timezone.now()
-        expense.decision_note = note
-        expense.save()
-        return expense
+    result: Expense = take_as_service(
+        EXPENSE,
+        user=user,
+        obj=expense,
+        step="reject",
+        data={"note": note},
+        expected_version=expected_version,
+    )
+    return result

@@ -1,5 +1,7 @@
 """Writes of reconciliation: monthly statements (generation, issue, confirmation) and
-disputes (opened by the customer, answered by staff, tracked to closure)."""
+disputes (opened by the customer, answered by staff, tracked to closure). The steps are
+declared in `roots.finance.lifecycles`; their functions here are the entry points that the
+other apps, the tasks and the tests call."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,14 +22,15 @@ from simple_history.utils import bulk_create_with_history
 
 from roots.core import i18n_text
 from roots.core.exceptions import ConflictError
-from roots.core.models import Sequence
-from roots.core.services import record_history_user
+from roots.core.numbers import reserve_numbers
+from roots.core.text import clean_text
 from roots.finance import policies, texts
+from roots.finance.lifecycles import DISPUTE, REPLY, STATEMENT
+from roots.finance.lifecycles.common import take_as_service
 from roots.finance.models import (
     ZERO,
     Dispute,
     DisputeMessage,
-    DisputeStatus,
     Expense,
     ExpenseKind,
     Invoice,
@@ -38,13 +41,7 @@ from roots.finance.models import (
     StatementLine,
     StatementStatus,
 )
-from roots.finance.services.ledger import (
-    _bump,
-    _clean_text,
-    _lock,
-    _require_manager,
-    next_number,
-)
+from roots.finance.services.ledger import _bump, _require_manager
 
 if TYPE_CHECKING:
     from roots.customers.models import Customer
@@ -224,27 +221,6 @@ def build_lines(
     return lines
 
 
-def reserve_numbers(
-    *, model: type[models.Model], prefix: str, sequence: str, count: int
-) -> list[str]:
-    """`count` consecutive new business numbers `<prefix><8 digits>` in one row lock."""
-    if count <= 0:
-        return []
-    highest = (
-        model._default_manager.filter(number__regex=rf"^{prefix}[0-9]{{8}}$")
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    floor = int(highest[len(prefix) :]) if highest else 0
-    with transaction.atomic():
-        seq, _created = Sequence.objects.select_for_update().get_or_create(name=sequence)
-        first = max(seq.last_value, floor) + 1
-        seq.last_value = first + count - 1
-        seq.save(update_fields=["last_value"])
-    return [f"{prefix}{n:08d}" for n in range(first, first + count)]
-
-
 @dataclass
 class GenerateResult:
     created: int = 0
@@ -345,20 +321,17 @@ def statement_regenerate(*, user: User, statement: Statement) -> Statement:
     """Rebuild one draft from the ledger (staff who keep the account)."""
     _require_manager(user, statement.customer, _("You may not change this statement."))
     if statement.status != StatementStatus.DRAFT:
-        raise ConflictError(_("Only a draft statement can be regenerated."))
+        raise ConflictError(
+            _("Only a draft statement can be regenerated."),
+            code="invalid_transition",
+        )
     statements_generate(
         year=statement.year, month=statement.month, customers=[statement.customer], user=user
     )
     return Statement.objects.all_unscoped().get(pk=statement.pk)
 
 
-def _pdf_changed(statement_id: int) -> None:
-    """The statement's PDF shows something new: after the commit, render and keep it again
-    in the background (`finance.tasks`), so that the next download is served from the store.
-    A failure to enqueue is logged, never the business action's failure."""
-    from roots.finance.tasks import render_statement_pdfs_task  # the tasks import these
-
-    transaction.on_commit(lambda: render_statement_pdfs_task.enqueue(statement_id), robust=True)
+# --- the steps (declared in `roots.finance.lifecycles`) -------------------------------------
 
 
 def statement_issue(
@@ -366,34 +339,10 @@ def statement_issue(
 ) -> Statement:
     """Issue a draft to the customer (account, branch or HQ staff). The draft is rebuilt
     from the ledger first, so that what the customer sees is up to date."""
-    _require_manager(user, statement.customer, _("You may not issue this customer's statements."))
-    with transaction.atomic():
-        locked = _lock(statement, expected_version)
-        if locked.status != StatementStatus.DRAFT:
-            raise ConflictError(
-                _("Statement %(number)s is %(status)s; only a draft can be issued.")
-                % {"number": locked.number, "status": locked.get_status_display()}
-            )
-        if locked.period_end >= timezone.localdate():
-            raise ConflictError(_("A statement can be issued only after its month has ended."))
-        statements_generate(
-            year=locked.year, month=locked.month, customers=[locked.customer], user=user
-        )
-        locked = Statement.objects.all_unscoped().get(pk=locked.pk)
-        _bump(locked, user)
-        locked.status = StatementStatus.ISSUED
-        locked.issued_at = timezone.now()
-        locked.issued_by = user
-        locked.save()
-        _pdf_changed(locked.pk)
-        return locked
-
-
-def _customer_only(user: User, statement: Statement, message: str) -> None:
-    """The customer's step: anyone else gets `message` (a whole sentence, so that each
-    language can word it; a verb slotted into a sentence cannot be translated)."""
-    if not policies.is_customer_of(user, statement.customer):
-        raise ConflictError(message)
+    result: Statement = take_as_service(
+        STATEMENT, user=user, obj=statement, step="issue", expected_version=expected_version
+    )
+    return result
 
 
 def statement_confirm(
@@ -401,26 +350,10 @@ def statement_confirm(
 ) -> Statement:
     """The customer confirms the statement is right (issued, or resolved: every dispute
     closed). Staff cannot confirm for the customer (409)."""
-    _customer_only(user, statement, _("Only the customer's own staff can confirm a statement."))
-    with transaction.atomic():
-        locked = _lock(statement, expected_version)
-        if locked.status not in (StatementStatus.ISSUED, StatementStatus.RESOLVED):
-            raise ConflictError(
-                _(
-                    "Statement %(number)s is %(status)s; "
-                    "it can be confirmed when issued or resolved."
-                )
-                % {"number": locked.number, "status": locked.get_status_display()}
-            )
-        if Dispute.objects.all_unscoped().filter(statement=locked).unclosed().exists():
-            raise ConflictError(_("Close the open disputes before confirming the statement."))
-        _bump(locked, user)
-        locked.status = StatementStatus.CONFIRMED
-        locked.confirmed_at = timezone.now()
-        locked.confirmed_by = user
-        locked.save()
-        _pdf_changed(locked.pk)
-        return locked
+    result: Statement = take_as_service(
+        STATEMENT, user=user, obj=statement, step="confirm", expected_version=expected_version
+    )
+    return result
 
 
 def statement_dispute(
@@ -434,42 +367,15 @@ def statement_dispute(
     """The customer disputes lines of an issued (or resolved, or already disputed)
     statement with a comment; the statement becomes `disputed` and the account manager
     has a dispute to answer."""
-    _customer_only(user, statement, _("Only the customer's own staff can dispute a statement."))
-    comment = _clean_text(comment, field="comment", max_length=2000)
-    line_ids = list(dict.fromkeys(lines))
-    with transaction.atomic():
-        locked = _lock(statement, expected_version)
-        if locked.status not in (
-            StatementStatus.ISSUED,
-            StatementStatus.DISPUTED,
-            StatementStatus.RESOLVED,
-        ):
-            raise ConflictError(
-                _("Statement %(number)s is %(status)s; only an issued statement can be disputed.")
-                % {"number": locked.number, "status": locked.get_status_display()}
-            )
-        chosen = list(StatementLine.objects.filter(statement=locked, pk__in=line_ids))
-        if len(chosen) != len(line_ids):
-            raise ValidationError({"lines": [_("Choose lines of this statement.")]})
-        dispute = Dispute(
-            number=next_number(model=Dispute, prefix="DP", sequence="dispute"),
-            statement=locked,
-            customer_id=locked.customer_id,
-            opened_by=user,
-            comment=comment,
-        )
-        dispute.refresh_search_text()
-        record_history_user(dispute, user)
-        dispute.save()
-        dispute.lines.set(chosen)
-        DisputeMessage.objects.create(dispute=dispute, author=user, body=comment)
-        if locked.status != StatementStatus.DISPUTED:
-            _bump(locked, user)
-            locked.status = StatementStatus.DISPUTED
-            locked.resolved_at = None
-            locked.save()
-        _pdf_changed(locked.pk)
-        return dispute
+    result: Dispute = take_as_service(
+        STATEMENT,
+        user=user,
+        obj=statement,
+        step="dispute",
+        data={"lines": list(lines), "comment": comment},
+        expected_version=expected_version,
+    )
+    return result
 
 
 def dispute_answer(
@@ -477,24 +383,15 @@ def dispute_answer(
 ) -> Dispute:
     """The account manager (or branch/HQ staff) answers an open dispute; answering again
     replaces the answer. The answer joins the thread."""
-    _require_manager(user, dispute.customer, _("You may not answer this customer's disputes."))
-    answer = _clean_text(answer, field="answer", max_length=2000)
-    with transaction.atomic():
-        locked = _lock(dispute, expected_version)
-        if locked.status == DisputeStatus.CLOSED:
-            raise ConflictError(
-                _("Dispute %(number)s is closed; it cannot be answered.")
-                % {"number": locked.number}
-            )
-        _bump(locked, user)
-        locked.status = DisputeStatus.ANSWERED
-        locked.answer = answer
-        locked.answered_by = user
-        locked.answered_at = timezone.now()
-        locked.save()
-        DisputeMessage.objects.create(dispute=locked, author=user, body=answer)
-        _pdf_changed(locked.statement_id)
-        return locked
+    result: Dispute = take_as_service(
+        DISPUTE,
+        user=user,
+        obj=dispute,
+        step="answer",
+        data={"answer": answer},
+        expected_version=expected_version,
+    )
+    return result
 
 
 def dispute_message_add(*, user: User, dispute: Dispute, body: str) -> DisputeMessage:
@@ -504,23 +401,14 @@ def dispute_message_add(*, user: User, dispute: Dispute, body: str) -> DisputeMe
     is_customer = policies.is_customer_of(user, customer)
     if not is_customer and not policies.manages(user, customer):
         raise PermissionDenied(_("You may not write in this dispute."))
-    body = _clean_text(body, field="body", max_length=2000)
+    body = clean_text(body, field="body", max_length=2000, required=True)
     if not is_customer:
         dispute_answer(user=user, dispute=dispute, answer=body)
         return DisputeMessage.objects.filter(dispute=dispute).order_by("-id")[0]
-    with transaction.atomic():
-        locked = _lock(dispute, None)
-        if locked.status == DisputeStatus.CLOSED:
-            raise ConflictError(
-                _("Dispute %(number)s is closed; open a new dispute on the statement instead.")
-                % {"number": locked.number}
-            )
-        if locked.status == DisputeStatus.ANSWERED:
-            _bump(locked, user)
-            locked.status = DisputeStatus.OPEN
-            locked.save()
-            _pdf_changed(locked.statement_id)
-        return DisputeMessage.objects.create(dispute=locked, author=user, body=body)
+    entry: DisputeMessage = take_as_service(
+        DISPUTE, user=user, obj=dispute, step=REPLY, data={"body": body}
+    )
+    return entry
 
 
 def dispute_close(
@@ -529,32 +417,12 @@ def dispute_close(
     """Close a dispute: the customer at any time (satisfied or withdrawing), staff once it
     is answered. When every dispute of the statement is closed, the statement is
     `resolved` and the customer can confirm it."""
-    customer = dispute.customer
-    is_customer = policies.is_customer_of(user, customer)
-    if not is_customer and not policies.manages(user, customer):
-        raise PermissionDenied(_("You may not close this dispute."))
-    note = _clean_text(note, field="note", max_length=2000, required=False)
-    with transaction.atomic():
-        locked = _lock(dispute, expected_version)
-        if locked.status == DisputeStatus.CLOSED:
-            raise ConflictError(
-                _("Dispute %(number)s is already closed.") % {"number": locked.number}
-            )
-        if not is_customer and locked.status != DisputeStatus.ANSWERED:
-            raise ConflictError(_("Answer the dispute before closing it."))
-        _bump(locked, user)
-        locked.status = DisputeStatus.CLOSED
-        locked.closed_by = user
-        locked.closed_at = timezone.now()
-        locked.save()
-        if note:
-            DisputeMessage.objects.create(dispute=locked, author=user, body=note)
-        statement = Statement.objects.all_unscoped().select_for_update().get(pk=locked.statement_id)
-        still_open = Dispute.objects.all_unscoped().filter(statement=statement).unclosed().exists()
-        if statement.status == StatementStatus.DISPUTED and not still_open:
-            _bump(statement, user)
-            statement.status = StatementStatus.RESOLVED
-            statement.resolved_at = timezone.now()
-            statement.save()
-        _pdf_changed(statement.pk)
-        return locked
+    result: Dispute = take_as_service(
+        DISPUTE,
+        user=user,
+        obj=dispute,
+        step="close",
+        data={"note": note},
+        expected_version=expected_version,
+    )
+    return result

@@ -14,11 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from roots.core.pages import render_page, run_service
 from roots.customers.models import Customer
 from roots.customers.selectors import customer_filter_choices, customer_list
 from roots.finance import policies, selectors, services
 from roots.finance.forms import PaymentForm
-from roots.finance.views.common import finance_user, list_response, paginate, run_service
+from roots.finance.views.common import finance_user, paginate
 from roots.org.models import Role, User
 
 
@@ -72,11 +73,11 @@ def finance_home(request: HttpRequest) -> HttpResponse:
         }
         for row in context["page"].object_list:
             row.manager_label = labels.get(row.account_manager_id)
-        return list_response(
+        return render_page(
             request,
-            page_template="finance/account_list.html",
-            table_template="finance/_account_table.html",
-            context=context,
+            "finance/account_list.html",
+            "finance/_account_table.html",
+            context,
         )
     summary = selectors.account_summary(customer=customer)
     context = {

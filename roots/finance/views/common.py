@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from roots.core.exceptions import ConflictError, PreconditionFailedError
+from roots.core.lifecycle import Lifecycle
+from roots.core.pages import page_user, posted_version
 from roots.org.models import Role, User
 
 PAGE_SIZE = 25
@@ -31,23 +28,10 @@ FINANCE_ROLES = (
 
 def finance_user(request: HttpRequest) -> User:
     """The signed-in user, if finance is part of their work (403 otherwise)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = page_user(request)
     if not user.has_role(*FINANCE_ROLES):
         raise PermissionDenied(_("Customer accounts are not part of your work."))
     return user
-
-
-def record_user(request: HttpRequest) -> User:
-    """The signed-in user of a record's page: no role check, as the record is looked up in
-    the user's scope and answers 404 outside it (for every role)."""
-    return request.user  # type: ignore[return-value]
-
-
-def posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
 
 
 def paginate(request: HttpRequest, rows: QuerySet[Any]) -> dict[str, Any]:
@@ -59,30 +43,22 @@ def paginate(request: HttpRequest, rows: QuerySet[Any]) -> dict[str, Any]:
     }
 
 
-def list_response(
-    request: HttpRequest, *, page_template: str, table_template: str, context: dict[str, Any]
-) -> HttpResponse:
-    """One view, two renderings: the whole page, or the table for an htmx request."""
-    htmx = getattr(request, "htmx", None)
-    template = table_template if htmx and not htmx.history_restore_request else page_template
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def run_service(form: forms.Form, call: Callable[[], Any]) -> tuple[Any, int]:
-    """Run a service for a valid form: answer (result, 200), or (None, status) with the
-    service's complaint on the form (400 bad input, 409 not allowed now, 412 stale)."""
-    try:
-        return call(), 200
-    except ValidationError as exc:
-        for field, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-        return None, 400
-    except ConflictError as exc:
-        form.add_error(None, str(exc))
-        return None, 409
-    except PreconditionFailedError as exc:
-        form.add_error(None, str(exc))
-        return None, 412
+def step_refusal_status(
+    lifecycle: Lifecycle[Any], request: HttpRequest, obj: Any, action: str
+) -> int:
+    """The status to show the record's page again with, after `lifecycle.page_view` could
+    not take the step `action` (it told the user why, as a message): the checks of
+    `Lifecycle.take` in its order, on the record as the request found it. A refusal of the
+    role or of the state is 409, a version the user did not see 412, else bad input 400.
+    (`page_view` hands `respond` no more than `ok`; the finance pages have always answered
+    a refusal with its status.)"""
+    user = page_user(request)
+    step = lifecycle.steps[action]
+    if lifecycle.role_refusal(user, obj, step) is not None:
+        return 409
+    version = posted_version(request)
+    if lifecycle.versioned and version is not None and version != obj.version:
+        return 412
+    if lifecycle.state_refusal(user, obj, step) is not None:
+        return 409
+    return 400

@@ -1,6 +1,7 @@
 """Expense pages: rebates and marketing-expense claims (the list with filters), the claim
 form (customers, or staff for them), the rebate form (staff) and one expense with the
-approve and reject forms of the staff who keep the account."""
+approve and reject forms of the staff who keep the account (the steps of
+`roots.finance.lifecycles.expenses`, taken through its one step endpoint)."""
 
 from __future__ import annotations
 
@@ -9,25 +10,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from roots.core.lifecycle import Step
+from roots.core.pages import page_user, render_page, run_service
 from roots.customers.selectors import customer_list
 from roots.finance import policies, selectors, services
 from roots.finance.filters import ExpenseFilter
 from roots.finance.forms import DecisionForm, ExpenseForm
-from roots.finance.models import Expense, ExpenseStatus
-from roots.finance.views.common import (
-    finance_user,
-    list_response,
-    paginate,
-    posted_version,
-    record_user,
-    run_service,
-)
+from roots.finance.lifecycles import EXPENSE
+from roots.finance.models import Expense
+from roots.finance.views.common import finance_user, paginate, step_refusal_status
 from roots.org.models import Role, User
 
 
@@ -49,11 +45,11 @@ def expense_list(request: HttpRequest) -> HttpResponse:
         "can_grant": policies.is_finance_staff(user),
         "filtered": any(request.GET.get(n) for n in ("q", *filterset.filters)),
     }
-    return list_response(
+    return render_page(
         request,
-        page_template="finance/expense_list.html",
-        table_template="finance/_expense_table.html",
-        context=context,
+        "finance/expense_list.html",
+        "finance/_expense_table.html",
+        context,
     )
 
 
@@ -145,9 +141,7 @@ def _detail(
     form: DecisionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    can_decide = (
-        policies.manages(user, expense.customer) and expense.status == ExpenseStatus.SUBMITTED
-    )
+    can_decide = bool(EXPENSE.actions(user, expense))
     return render(
         request,
         "finance/expense_detail.html",
@@ -162,43 +156,29 @@ def _detail(
 
 @login_required
 def expense_detail(request: HttpRequest, number: str) -> HttpResponse:
-    user = record_user(request)
+    user = page_user(request)
     return _detail(request, user, _get_expense(user, number))
 
 
-@login_required
-@require_POST
-def expense_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    """Approve or reject a submitted claim (staff who keep the account)."""
-    user = record_user(request)
-    expense = _get_expense(user, number)
-    if action not in ("approve", "reject"):
-        raise Http404
-    form = DecisionForm(request.POST)
-    status = 400
-    if form.is_valid():
-        note = form.cleaned_data.get("note", "")
-        version = posted_version(request)
-        if action == "approve":
-            result, status = run_service(
-                form,
-                lambda: services.expense_approve(
-                    user=user, expense=expense, note=note, expected_version=version
-                ),
-            )
-        else:
-            result, status = run_service(
-                form,
-                lambda: services.expense_reject(
-                    user=user, expense=expense, note=note, expected_version=version
-                ),
-            )
-        if result is not None:
-            messages.success(
-                request,
-                _("Claim approved; it credits the customer's account.")
-                if action == "approve"
-                else _("Claim rejected."),
-            )
-            return redirect("expense-detail", number=expense.number)
-    return _detail(request, user, _get_expense(user, number), form, status)
+def _after_decision(request: HttpRequest, expense: Expense, ok: bool, action: str) -> HttpResponse:
+    """Back to the expense; a refusal (told as a message) shows the page again with its
+    status: 409 not possible now, 412 changed meanwhile, 400 bad input (a rejection
+    without a note)."""
+    if ok:
+        return redirect("expense-detail", number=expense.number)
+    user = page_user(request)
+    status = step_refusal_status(EXPENSE, request, expense, action)
+    fresh = _get_expense(user, expense.number)
+    return _detail(request, user, fresh, DecisionForm(request.POST), status)
+
+
+def _decision_success(expense: Expense, step: Step) -> str:
+    if step.name == "approve":
+        return _("Claim approved; it credits the customer's account.")
+    return _("Claim rejected.")
+
+
+# Approve or reject a submitted claim (the staff who keep the account).
+expense_action = EXPENSE.page_view(
+    lookup="number", respond=_after_decision, success=_decision_success
+)

@@ -8,10 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from roots.core.pages import page_user, render_page
 from roots.finance import selectors
 from roots.finance.filters import InvoiceFilter
 from roots.finance.models import Invoice
-from roots.finance.views.common import finance_user, list_response, paginate, record_user
+from roots.finance.views.common import finance_user, paginate
 from roots.org.models import Role
 
 
@@ -32,17 +33,17 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         "show_customer": user.role != Role.CUSTOMER_USER,
         "filtered": any(request.GET.get(n) for n in ("q", *filterset.filters)),
     }
-    return list_response(
+    return render_page(
         request,
-        page_template="finance/invoice_list.html",
-        table_template="finance/_invoice_table.html",
-        context=context,
+        "finance/invoice_list.html",
+        "finance/_invoice_table.html",
+        context,
     )
 
 
 @login_required
 def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
-    user = record_user(request)
+    user = page_user(request)
     try:
         invoice = selectors.invoice_detail(user=user, number=number[:16])
     except Invoice.DoesNotExist:

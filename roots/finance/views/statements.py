@@ -1,6 +1,11 @@
 """Statement pages: the list, one statement (lines with the running balance, the
 customer's confirm and dispute forms, the dispute threads with the staff's answer forms,
-PDF and XLSX), and the disputes desk of the account managers."""
+PDF and XLSX), and the disputes desk of the account managers.
+
+The steps of a statement and of a dispute post to the one step endpoint of their declared
+life-cycle (`Lifecycle.page_view`, `roots.finance.lifecycles`); what the page shows as
+possible comes from the same declaration (`Lifecycle.actions`). Opening a dispute (it
+creates one) and writing in a thread (not a step) are handled here."""
 
 from __future__ import annotations
 
@@ -13,24 +18,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from roots.core.lifecycle import Step
+from roots.core.pages import page_user, posted_version, render_page, run_service
 from roots.core.throttling import cost_throttled
 from roots.finance import policies, rendering, selectors, services
 from roots.finance.filters import DisputeFilter, StatementFilter
-from roots.finance.forms import AnswerForm, CloseForm, DisputeForm, MessageForm
+from roots.finance.forms import DisputeForm, MessageForm
+from roots.finance.lifecycles import DISPUTE, STATEMENT
 from roots.finance.models import Dispute, DisputeStatus, Statement, StatementStatus
-from roots.finance.views.common import (
-    finance_user,
-    list_response,
-    paginate,
-    posted_version,
-    record_user,
-    run_service,
-)
+from roots.finance.views.common import finance_user, paginate, step_refusal_status
 from roots.org.models import Role, User
-
-DISPUTABLE = (StatementStatus.ISSUED, StatementStatus.DISPUTED, StatementStatus.RESOLVED)
 
 
 @login_required
@@ -54,11 +52,11 @@ def statement_list(request: HttpRequest) -> HttpResponse:
             if user.role != Role.CUSTOMER_USER or value != StatementStatus.DRAFT
         ],
     }
-    return list_response(
+    return render_page(
         request,
-        page_template="finance/statement_list.html",
-        table_template="finance/_statement_table.html",
-        context=context,
+        "finance/statement_list.html",
+        "finance/_statement_table.html",
+        context,
     )
 
 
@@ -79,12 +77,13 @@ def _detail_context(
     manages = policies.manages(user, statement.customer)
     unclosed = [d for d in disputes if d.status != DisputeStatus.CLOSED]
     disputed_ids = {line.pk for d in unclosed for line in d.lines.all()}
+    actions = STATEMENT.actions(user, statement)
     for dispute in disputes:
-        dispute.can_answer = manages and dispute.status != DisputeStatus.CLOSED  # type: ignore[attr-defined]
+        allowed = DISPUTE.actions(user, dispute)
+        dispute.can_answer = "answer" in allowed  # type: ignore[attr-defined]
+        # The customer's reply is a message of the thread, not a step (`services`).
         dispute.can_reply = is_customer and dispute.status != DisputeStatus.CLOSED  # type: ignore[attr-defined]
-        dispute.can_close = dispute.status != DisputeStatus.CLOSED and (  # type: ignore[attr-defined]
-            is_customer or (manages and dispute.status == DisputeStatus.ANSWERED)
-        )
+        dispute.can_close = "close" in allowed  # type: ignore[attr-defined]
         for message in dispute.messages.all():
             message.from_customer = (  # type: ignore[attr-defined]
                 message.author is not None and message.author.role == Role.CUSTOMER_USER
@@ -97,11 +96,9 @@ def _detail_context(
         "disputed_ids": disputed_ids,
         "is_customer": is_customer,
         "manages": manages,
-        "can_dispute": is_customer and statement.status in DISPUTABLE,
-        "can_confirm": is_customer
-        and statement.status in (StatementStatus.ISSUED, StatementStatus.RESOLVED)
-        and not unclosed,
-        "can_issue": manages and statement.status == StatementStatus.DRAFT,
+        "can_dispute": "dispute" in actions,
+        "can_confirm": "confirm" in actions,
+        "can_issue": "issue" in actions,
         "bound": bound,
         "bound_dispute": bound.get("dispute_number"),
     }
@@ -112,83 +109,86 @@ def _detail_context(
     return context
 
 
+def _statement_page(
+    request: HttpRequest, user: User, number: str, bound: dict[str, Any], status: int
+) -> HttpResponse:
+    """The statement page again, with what was posted and its status."""
+    statement = _get_statement(user, number)
+    return render(
+        request,
+        "finance/statement_detail.html",
+        _detail_context(user, statement, bound),
+        status=status,
+    )
+
+
+def _dispute_lines(request: HttpRequest, statement: Statement) -> HttpResponse:
+    """The customer disputes lines (the step opens a `Dispute`). Success goes back to the
+    statement; bad input shows the form again with its errors (400); a step that is not
+    possible now says why on the form (409)."""
+    user = page_user(request)
+    form = DisputeForm(request.POST, line_ids=[line.pk for line in statement.lines.all()])
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        result, status = run_service(
+            form,
+            lambda: services.statement_dispute(
+                user=user,
+                statement=statement,
+                lines=data.get("lines") or [],
+                comment=data["comment"],
+                expected_version=posted_version(request),
+            ),
+        )
+        if result is not None:
+            messages.success(request, _("Dispute sent; your account manager will answer it."))
+            return redirect("statement-detail", number=statement.number)
+    return _statement_page(request, user, statement.number, {"dispute": form}, status)
+
+
+def _after_statement_step(
+    request: HttpRequest, statement: Statement, ok: bool, action: str
+) -> HttpResponse:
+    """Back to the statement; a refusal (told as a message) shows the page again with its
+    status: 409 not possible now, 412 changed meanwhile, 400 bad input."""
+    if ok:
+        return redirect("statement-detail", number=statement.number)
+    status = step_refusal_status(STATEMENT, request, statement, action)
+    return _statement_page(request, page_user(request), statement.number, {}, status)
+
+
+def _statement_success(statement: Statement, step: Step) -> str:
+    if step.name == "confirm":
+        return _("Statement confirmed. Thank you.")
+    return _("Statement issued to the customer.")
+
+
+# Issue (staff) or confirm (the customer), or dispute lines (the customer): out of scope
+# 404, a role that may not take the step 403.
+statement_action = STATEMENT.page_view(
+    lookup="number",
+    respond=_after_statement_step,
+    success=_statement_success,
+    extra={"dispute": _dispute_lines},
+)
+
+
 @login_required
 def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
     """The statement page. Its dispute form posts here, so that a refused dispute shows
     the page with the errors at the statement's own address."""
     if request.method == "POST":
-        return statement_action(request, number, "dispute")
-    user = record_user(request)
+        return statement_action(request, action="dispute", number=number)
+    user = page_user(request)
     statement = _get_statement(user, number)
     return render(request, "finance/statement_detail.html", _detail_context(user, statement))
-
-
-STATEMENT_ACTIONS = ("confirm", "dispute", "issue")
-
-
-@login_required
-@require_POST
-def statement_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    """Confirm (the customer), dispute lines (the customer) or issue (staff). Success goes
-    back to the statement; bad input shows the form again (400); a step that is not
-    allowed now says why (409); a role that may not take it gets 403."""
-    user = record_user(request)
-    statement = _get_statement(user, number)
-    if action not in STATEMENT_ACTIONS:
-        raise Http404
-    form: forms.Form
-    if action == "dispute":
-        form = DisputeForm(request.POST, line_ids=[line.pk for line in statement.lines.all()])
-    else:
-        form = forms.Form(request.POST)
-    status = 400
-    if form.is_valid():
-        version = posted_version(request)
-        data = form.cleaned_data
-
-        def call() -> Any:
-            if action == "confirm":
-                return services.statement_confirm(
-                    user=user, statement=statement, expected_version=version
-                )
-            if action == "issue":
-                return services.statement_issue(
-                    user=user, statement=statement, expected_version=version
-                )
-            return services.statement_dispute(
-                user=user,
-                statement=statement,
-                lines=data.get("lines") or [],
-                comment=data["comment"],
-                expected_version=version,
-            )
-
-        result, status = run_service(form, call)
-        if result is not None:
-            messages.success(request, _STATEMENT_SUCCESS[action]())
-            return redirect("statement-detail", number=statement.number)
-    if action != "dispute":
-        _errors_as_messages(request, form)
-    statement = _get_statement(user, number)
-    return render(
-        request,
-        "finance/statement_detail.html",
-        _detail_context(user, statement, {action: form}),
-        status=status,
-    )
-
-
-_STATEMENT_SUCCESS = {
-    "confirm": lambda: _("Statement confirmed. Thank you."),
-    "dispute": lambda: _("Dispute sent; your account manager will answer it."),
-    "issue": lambda: _("Statement issued to the customer."),
-}
 
 
 @login_required
 @cost_throttled
 def statement_pdf(request: HttpRequest, number: str) -> HttpResponse:
-    user = record_user(request)
+    user = page_user(request)
     statement = get_object_or_404(Statement.objects.visible_to(user), number=number[:16])
     return rendering.pdf_response(statement=statement)
 
@@ -196,7 +196,7 @@ def statement_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @cost_throttled
 def statement_xlsx(request: HttpRequest, number: str) -> HttpResponse:
-    user = record_user(request)
+    user = page_user(request)
     statement = get_object_or_404(Statement.objects.visible_to(user), number=number[:16])
     return rendering.xlsx_response(statement=statement)
 
@@ -222,11 +222,11 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         "show_customer": user.role != Role.CUSTOMER_USER,
         "filtered": any(request.GET.get(n) for n in ("q", *filterset.filters)),
     }
-    return list_response(
+    return render_page(
         request,
-        page_template="finance/dispute_list.html",
-        table_template="finance/_dispute_table.html",
-        context=context,
+        "finance/dispute_list.html",
+        "finance/_dispute_table.html",
+        context,
     )
 
 
@@ -240,53 +240,66 @@ def _get_dispute(user: User, number: str) -> Dispute:
 @login_required
 def dispute_detail(request: HttpRequest, number: str) -> HttpResponse:
     """A dispute lives on its statement's page."""
-    user = record_user(request)
+    user = page_user(request)
     dispute = _get_dispute(user, number)
     url = reverse("statement-detail", args=[dispute.statement.number])
     return redirect(f"{url}#{dispute.number}")
 
 
-DISPUTE_ACTIONS = {"answer": AnswerForm, "close": CloseForm, "message": MessageForm}
+def _dispute_page(request: HttpRequest, dispute: Dispute, status: int) -> HttpResponse:
+    """The dispute's statement page again (the dispute lives there), with `status`."""
+    return _statement_page(
+        request,
+        page_user(request),
+        dispute.statement.number,
+        {"dispute_number": dispute.number},
+        status,
+    )
 
 
-@login_required
-@require_POST
-def dispute_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    """Answer (staff), reply (the customer; staff's message answers) or close a dispute."""
-    user = record_user(request)
-    dispute = _get_dispute(user, number)
-    if action not in DISPUTE_ACTIONS:
-        raise Http404
-    form = DISPUTE_ACTIONS[action](request.POST)
+def _dispute_url(dispute: Dispute) -> str:
+    return f"{reverse('statement-detail', args=[dispute.statement.number])}#{dispute.number}"
+
+
+def _write(request: HttpRequest, dispute: Dispute) -> HttpResponse:
+    """A message in the thread (not a step): the customer's reply opens an answered dispute
+    again; staff's message answers it."""
+    user = page_user(request)
+    form = MessageForm(request.POST)
     status = 400
     if form.is_valid():
-        data = form.cleaned_data
-        version = posted_version(request)
-
-        def call() -> Any:
-            if action == "answer":
-                return services.dispute_answer(
-                    user=user, dispute=dispute, answer=data["answer"], expected_version=version
-                )
-            if action == "close":
-                return services.dispute_close(
-                    user=user, dispute=dispute, note=data.get("note", ""), expected_version=version
-                )
-            return services.dispute_message_add(user=user, dispute=dispute, body=data["body"])
-
-        result, status = run_service(form, call)
+        body = form.cleaned_data["body"]
+        result, status = run_service(
+            form, lambda: services.dispute_message_add(user=user, dispute=dispute, body=body)
+        )
         if result is not None:
-            messages.success(request, _DISPUTE_SUCCESS[action]())
-            url = reverse("statement-detail", args=[dispute.statement.number])
-            return redirect(f"{url}#{dispute.number}")
+            messages.success(request, _("Message sent."))
+            return redirect(_dispute_url(dispute))
     _errors_as_messages(request, form)
-    statement = _get_statement(user, dispute.statement.number)
-    return render(
-        request,
-        "finance/statement_detail.html",
-        _detail_context(user, statement, {"dispute_number": dispute.number}),
-        status=status,
-    )
+    return _dispute_page(request, dispute, status)
+
+
+def _after_dispute_step(
+    request: HttpRequest, dispute: Dispute, ok: bool, action: str
+) -> HttpResponse:
+    if ok:
+        return redirect(_dispute_url(dispute))
+    return _dispute_page(request, dispute, step_refusal_status(DISPUTE, request, dispute, action))
+
+
+def _dispute_success(dispute: Dispute, step: Step) -> str:
+    if step.name == "answer":
+        return _("Answer sent to the customer.")
+    return _("Dispute closed.")
+
+
+# Answer (staff) or close a dispute, or write in its thread.
+dispute_action = DISPUTE.page_view(
+    lookup="number",
+    respond=_after_dispute_step,
+    success=_dispute_success,
+    extra={"message": _write},
+)
 
 
 def _errors_as_messages(request: HttpRequest, form: forms.Form) -> None:
@@ -295,10 +308,3 @@ def _errors_as_messages(request: HttpRequest, form: forms.Form) -> None:
         label = form.fields[field].label if field in form.fields else None
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else str(error))
-
-
-_DISPUTE_SUCCESS = {
-    "answer": lambda: _("Answer sent to the customer."),
-    "close": lambda: _("Dispute closed."),
-    "message": lambda: _("Message sent."),
-}

@@ -105,7 +105,7 @@ def test_bad_periods_are_400_with_field_errors(personas, api, url, query, field)
 def test_out_of_scope_is_404_before_the_period_is_read(personas, api):
     response = api.as_(personas.am_b).get(CUSTOMER + "?from=nonsense")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found.", "errors": {}}
+    assert response.json() == {"detail": "Not found.", "code": "not_found", "errors": {}}
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from roots.org.demo import seed_demo
+from roots.demo.seeder import seed_demo
 from roots.org.demo.common import DemoRandom
 from roots.portal.demo import seed_news
 from roots.portal.models import NewsItem

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from roots.sales import daily_services as services
+from roots.sales.daily import services
 from roots.sales.models import Activity, ActivityKind, DailyItem, DailyItemKind, DailyItemStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

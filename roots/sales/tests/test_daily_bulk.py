@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from python_calamine import CalamineWorkbook
 
-from roots.sales import daily_services as services
+from roots.sales.daily import services
 from roots.sales.models import DailyItem, DailyItemKind, DailyItemStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from conftest import PASSWORD
-from roots.sales import daily_services as services
+from roots.sales.daily import services
 from roots.sales.models import Activity, ActivityKind, DailyItem, DailyItemKind, DailyItemStatus
 from roots.sellthrough.models import SellThrough
 from roots.service.models import Complaint

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from roots.orders.models import CustomOrderStatus
-from roots.sales import daily_services as services
+from roots.sales.daily import services
 from roots.sales.models import Activity, ActivityKind, DailyItem, DailyItemKind
 from roots.sales.tests.test_daily_services import DAY, custom_order, stock_out, today
 

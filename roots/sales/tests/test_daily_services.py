@@ -15,8 +15,7 @@ from django.utils import timezone, translation
 
 from roots.core.exceptions import ConflictError
 from roots.orders.models import CustomOrder, CustomOrderStatus
-from roots.sales import daily_selectors as selectors
-from roots.sales import daily_services as services
+from roots.sales.daily import selectors, services
 from roots.sales.models import (
     Activity,
     ActivityKind,
@@ -485,7 +484,7 @@ def test_commands_close_and_build(personas, capsys):
 
 
 def test_tasks_run_the_same_services(personas):
-    from roots.sales.daily_tasks import build_daily_boards_task, close_daily_boards_task
+    from roots.sales.daily.tasks import build_daily_boards_task, close_daily_boards_task
 
     services.daily_item_add(user=personas.am_a, title="x")
     result = close_daily_boards_task.enqueue(today().isoformat())

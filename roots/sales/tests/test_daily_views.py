@@ -11,7 +11,7 @@ from django.test import Client
 
 from roots.org.models import Role
 from roots.org.tests.factories import UserFactory
-from roots.sales import daily_services as services
+from roots.sales.daily import services
 from roots.sales.models import Activity, ActivityKind, DailyItem, DailyItemKind, DailyItemStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

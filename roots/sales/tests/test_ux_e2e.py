@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from conftest import PASSWORD
 from roots.customers.models import Customer
-from roots.sales import daily_services as services
 from roots.sales import services as sales_services
+from roots.sales.daily import services
 from roots.sales.models import DailyItem, DailyItemKind, DailyItemStatus
 
 pytestmark = [pytest.mark.e2e]

@@ -19,12 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roots.core.export import Column, xlsx_response
+from roots.core.pages import posted_version
 from roots.core.selectors import history_entries
 from roots.core.throttling import cost_throttled
 from roots.org.models import Role, User
 from roots.sales import policies, selectors, services
-from roots.sales.daily_services import day_end, day_start
+from roots.sales.daily.selectors import day_end, day_start
 from roots.sales.forms import ActivityForm, CompleteForm
+from roots.sales.lifecycles import ACTIVITY
 from roots.sales.models import Activity, ActivityStatus
 from roots.sales.views.common import (
     ACTIVITY_ROWS,
@@ -32,7 +34,6 @@ from roots.sales.views.common import (
     _attempt,
     _mark,
     _pipeline_user,
-    _posted_version,
     _prefill,
     _safe_next,
     _scope_filters,
@@ -229,7 +230,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             user=user,
             activity=activity,
             data=data,
-            expected_version=_posted_version(request),
+            expected_version=posted_version(request),
         ),
         message=_("Activity saved."),
         success_url=_safe_next(request) or reverse("activity-list"),
@@ -248,13 +249,13 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _activity_context(
     user: User, activity: Activity, *, complete_form: CompleteForm | None = None, error: str = ""
 ) -> dict[str, Any]:
-    manage = policies.can_manage(user, activity)
+    actions = ACTIVITY.actions(user, activity)
     planned = activity.status == ActivityStatus.PLANNED
     return {
         "activity": activity,
-        "can_manage": manage,
-        "complete_form": (complete_form or CompleteForm()) if manage and planned else None,
-        "can_cancel": manage and planned,
+        "can_manage": policies.can_manage(user, activity),
+        "complete_form": (complete_form or CompleteForm()) if "complete" in actions else None,
+        "can_cancel": "cancel" in actions,
         "overdue": planned and activity.planned_at < timezone.now(),
         "history": history_entries(instance=activity),
         "page_error": error,
@@ -293,7 +294,7 @@ def _activity_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if form is None:
         status, error = _attempt(
             lambda: services.activity_cancel(
-                user=user, activity=activity, expected_version=_posted_version(request)
+                user=user, activity=activity, expected_version=posted_version(request)
             )
         )
     elif form.is_valid():
@@ -302,7 +303,7 @@ def _activity_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 user=user,
                 activity=activity,
                 outcome=form.cleaned_data["outcome"],
-                expected_version=_posted_version(request),
+                expected_version=posted_version(request),
             ),
             form=form,
         )

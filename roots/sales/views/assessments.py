@@ -11,11 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from roots.core.pages import render_page
 from roots.customers.models import Priority
 from roots.sales import policies, selectors, services
 from roots.sales.forms import AssessmentForm
 from roots.sales.models import PotentialAssessment
-from roots.sales.views.common import _by_code, _page, _pipeline_user, _render, _scope_filters
+from roots.sales.views.common import _by_code, _page, _pipeline_user, _scope_filters
 
 PRIORITY_COLOURS = {"A+": "#d63939", "A": "#f76707", "B": "#f59f00", "C": "#868e96"}
 
@@ -78,7 +79,7 @@ def priority_matrix(request: HttpRequest) -> HttpResponse:
         "potential_high": services.POTENTIAL_HIGH_SCORE,
         "current_high": f"{int(services.CURRENT_HIGH_SHARE * 100)}%",
     }
-    return _render(request, "sales/matrix.html", "sales/_matrix_table.html", context)
+    return render_page(request, "sales/matrix.html", "sales/_matrix_table.html", context)
 
 
 @login_required

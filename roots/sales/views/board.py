@@ -12,20 +12,18 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from roots.core.pages import is_htmx, posted_version, render_page
 from roots.org.models import User
-from roots.sales import policies, selectors, services
+from roots.sales import selectors, services
 from roots.sales.forms import MoveForm, ReopenForm
+from roots.sales.lifecycles import OPPORTUNITY
 from roots.sales.models import OPEN_STAGES, LostReason, Stage
 from roots.sales.views.common import (
     _attempt,
-    _is_htmx,
     _pipeline_user,
-    _posted_version,
-    _render,
     _require_manager,
     _safe_next,
     _scope_filters,
@@ -75,7 +73,7 @@ def _board_context(
     )
     for column in board.columns:
         for card in column.cards:
-            card.can_move = policies.can_manage(user, card)  # type: ignore[attr-defined]
+            card.can_move = "move" in OPPORTUNITY.actions(user, card)  # type: ignore[attr-defined]
     return {
         **filters,
         "board": board,
@@ -95,7 +93,7 @@ def pipeline_board(request: HttpRequest) -> HttpResponse:
     by close month; htmx (filters, moves) gets the board region only."""
     user = _pipeline_user(request)
     context = _board_context(user, request.GET)
-    return _render(request, "sales/board.html", "sales/_board.html", context)
+    return render_page(request, "sales/board.html", "sales/_board.html", context)
 
 
 def _board_params(request: HttpRequest) -> QueryDict:
@@ -122,7 +120,7 @@ def opportunity_move(request: HttpRequest, code: str) -> HttpResponse:
                 stage=data["stage"],
                 lost_reason=data.get("lost_reason") or "",
                 lost_note=data.get("lost_note") or "",
-                version=_posted_version(request),
+                version=posted_version(request),
             ),
             form=form,
         )
@@ -135,11 +133,9 @@ def opportunity_move(request: HttpRequest, code: str) -> HttpResponse:
             "name": opportunity.name,
             "stage": opportunity.get_stage_display(),
         }
-    if _is_htmx(request) and request.POST.get("from") == "board":
+    if is_htmx(request) and request.POST.get("from") == "board":
         context = _board_context(user, _board_params(request), error=error, notice=notice)
-        response = render(request, "sales/_board.html", context, status=status)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+        return render_page(request, "sales/board.html", "sales/_board.html", context, status=status)
     if status == 200:
         messages.success(request, notice or "")
         return redirect(_safe_next(request) or reverse("opportunity-detail", args=[code]))
@@ -162,7 +158,7 @@ def opportunity_reopen(request: HttpRequest, code: str) -> HttpResponse:
                 user=user,
                 opportunity=opportunity,
                 stage=form.cleaned_data.get("stage") or Stage.NEGOTIATION,
-                expected_version=_posted_version(request),
+                expected_version=posted_version(request),
             )
         )
         if status == 200:

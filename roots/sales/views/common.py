@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from roots.core.exceptions import ConflictError, PreconditionFailedError
+from roots.core.exceptions import ConflictError, PreconditionFailedError, add_service_errors
 from roots.core.http import safe_next
+from roots.core.pages import page_user, run_service
 from roots.org.models import Branch, Role, User
 from roots.org.people import label_people
 from roots.sales import policies, selectors
@@ -29,12 +29,8 @@ DETAIL_ROWS = 50
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _pipeline_user(request: HttpRequest) -> User:
-    user = _user(request)
+    user = page_user(request)
     if not policies.works_pipeline(user):
         raise PermissionDenied(_("The sales pipeline is not part of your work."))
     return user
@@ -45,29 +41,8 @@ def _require_manager(user: User, record: Any) -> None:
         raise PermissionDenied(_("Only its owner, the branch manager or headquarters change it."))
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
-
-
-def _render(
-    request: HttpRequest, full: str, fragment: str, context: dict[str, Any]
-) -> HttpResponse:
-    """One view, two renderings: the page, or its fragment for htmx."""
-    response = render(request, fragment if _is_htmx(request) else full, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 def _safe_next(request: HttpRequest) -> str | None:
     return safe_next(request, "") or None
-
-
-def _posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except (TypeError, ValueError):
-        return None
 
 
 def _by_code(queryset: QuerySet[Any], code: str) -> Any:
@@ -80,12 +55,6 @@ def _error_text(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _page(request: HttpRequest, rows: QuerySet[Any]) -> dict[str, Any]:
@@ -168,22 +137,16 @@ def submit_form(
     possible in the record's state, 412 changed meanwhile (both as a non-field error)."""
     if request.method != "POST":
         return None, 200
-    status = 400
-    if form.is_valid():
-        values = (data or form.service_data)()
-        if not form.errors:
-            try:
-                saved = save(values)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except (ConflictError, PreconditionFailedError) as exc:
-                form.add_error(None, str(exc))
-                status = 409 if isinstance(exc, ConflictError) else 412
-            else:
-                messages.success(request, message(saved) if callable(message) else message)
-                url = success_url(saved) if callable(success_url) else success_url
-                return redirect(url), status
-    return None, status
+    if not form.is_valid():
+        return None, 400
+    values = (data or form.service_data)()
+    if form.errors:
+        return None, 400
+    saved, status = run_service(form, lambda: save(values))
+    if status != 200:
+        return None, status
+    messages.success(request, message(saved) if callable(message) else message)
+    return redirect(success_url(saved) if callable(success_url) else success_url), status
 
 
 def _attempt(call: Callable[[], Any], *, form: forms.Form | None = None) -> tuple[int, str]:
@@ -195,7 +158,7 @@ def _attempt(call: Callable[[], Any], *, form: forms.Form | None = None) -> tupl
         call()
     except ValidationError as exc:
         if form is not None:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         return 400, _error_text(exc)
     except (ConflictError, PreconditionFailedError) as exc:
         return (409 if isinstance(exc, ConflictError) else 412), str(exc)

@@ -15,13 +15,15 @@ from django.views.decorators.http import require_POST
 
 from roots.core.exceptions import ConflictError, PreconditionFailedError
 from roots.core.export import Column, xlsx_response
+from roots.core.pages import posted_version, render_page
 from roots.core.selectors import history_entries
 from roots.core.throttling import cost_throttled
 from roots.org.models import User
 from roots.sales import policies, selectors, services
 from roots.sales.filters import LeadFilter
 from roots.sales.forms import ConvertForm, DisqualifyForm, LeadForm
-from roots.sales.models import Lead, LeadStatus
+from roots.sales.lifecycles import LEAD
+from roots.sales.models import OPEN_LEAD_STATUSES, Lead
 from roots.sales.views.common import (
     DETAIL_ROWS,
     _attempt,
@@ -29,8 +31,6 @@ from roots.sales.views.common import (
     _mark,
     _page,
     _pipeline_user,
-    _posted_version,
-    _render,
     _require_manager,
     _scope_filters,
     submit_form,
@@ -80,7 +80,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             request.GET.get(n) for n in ("q", "owner", "branch", *found["filterset"].filters)
         ),
     }
-    return _render(request, "sales/lead_list.html", "sales/_lead_table.html", context)
+    return render_page(request, "sales/lead_list.html", "sales/_lead_table.html", context)
 
 
 @login_required
@@ -115,14 +115,15 @@ def _get_lead(user: User, code: str) -> Lead:
 def _lead_context(
     user: User, lead: Lead, *, disqualify_form: DisqualifyForm | None = None, error: str = ""
 ) -> dict[str, Any]:
-    manage = policies.can_manage(user, lead)
-    open_ = lead.status in services.OPEN_LEAD_STATUSES
+    actions = LEAD.actions(user, lead)
     return {
         "lead": lead,
-        "can_manage": manage,
-        "is_open": open_,
-        "can_qualify": manage and lead.status in (LeadStatus.NEW, LeadStatus.WORKING),
-        "disqualify_form": (disqualify_form or DisqualifyForm()) if manage and open_ else None,
+        "can_manage": policies.can_manage(user, lead),
+        "is_open": lead.status in OPEN_LEAD_STATUSES,
+        "can_qualify": "qualify" in actions,
+        "disqualify_form": (
+            (disqualify_form or DisqualifyForm()) if "disqualify" in actions else None
+        ),
         "opportunities": list(
             selectors.opportunity_list(user=user).filter(lead=lead).order_by("close_date", "pk")
         ),
@@ -173,7 +174,7 @@ def lead_edit(request: HttpRequest, code: str) -> HttpResponse:
         request,
         form,
         lambda data: services.lead_update(
-            user=user, lead=lead, data=data, expected_version=_posted_version(request)
+            user=user, lead=lead, data=data, expected_version=posted_version(request)
         ),
         message=_("Lead saved."),
         success_url=reverse("lead-detail", args=[lead.code]),
@@ -191,7 +192,7 @@ def lead_qualify(request: HttpRequest, code: str) -> HttpResponse:
     lead = _get_lead(user, code)
     _require_manager(user, lead)
     try:
-        services.lead_qualify(user=user, lead=lead, expected_version=_posted_version(request))
+        services.lead_qualify(user=user, lead=lead, expected_version=posted_version(request))
     except (ConflictError, PreconditionFailedError) as exc:
         status = 409 if isinstance(exc, ConflictError) else 412
         context = _lead_context(user, _get_lead(user, code), error=str(exc))
@@ -214,7 +215,7 @@ def lead_disqualify(request: HttpRequest, code: str) -> HttpResponse:
                 user=user,
                 lead=lead,
                 reason=form.cleaned_data["reason"],
-                expected_version=_posted_version(request),
+                expected_version=posted_version(request),
             ),
             form=form,
         )
@@ -237,14 +238,14 @@ def lead_convert(request: HttpRequest, code: str) -> HttpResponse:
     lead = _get_lead(user, code)
     if not policies.can_manage(user, lead):
         raise PermissionDenied(_("Only its owner, the branch manager or headquarters convert it."))
-    if lead.status not in services.OPEN_LEAD_STATUSES:
+    if lead.status not in OPEN_LEAD_STATUSES:
         messages.warning(request, _("This lead is closed."))
         return redirect("lead-detail", code=code)
     form = ConvertForm(request.POST or None, user=user, lead=lead)
 
     def convert(kwargs: dict[str, Any]) -> Lead:
         services.lead_convert(
-            user=user, lead=lead, expected_version=_posted_version(request), **kwargs
+            user=user, lead=lead, expected_version=posted_version(request), **kwargs
         )
         lead.refresh_from_db()
         return lead

@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roots.core.export import Column, xlsx_response
+from roots.core.pages import posted_version, render_page
 from roots.core.selectors import history_entries
 from roots.core.throttling import cost_throttled
 from roots.org.models import User
 from roots.sales import policies, selectors, services
 from roots.sales.filters import OpportunityFilter
 from roots.sales.forms import MoveForm, OpportunityForm, ReopenForm
+from roots.sales.lifecycles import OPPORTUNITY
 from roots.sales.models import CLOSED_STAGES, OPEN_STAGES, LostReason, Opportunity, Stage
 from roots.sales.views.common import (
     DETAIL_ROWS,
@@ -26,9 +28,7 @@ from roots.sales.views.common import (
     _mark,
     _page,
     _pipeline_user,
-    _posted_version,
     _prefill,
-    _render,
     _safe_next,
     _scope_filters,
     submit_form,
@@ -72,7 +72,9 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
             request.GET.get(n) for n in ("q", "owner", "branch", *found["filterset"].filters)
         ),
     }
-    return _render(request, "sales/opportunity_list.html", "sales/_opportunity_table.html", context)
+    return render_page(
+        request, "sales/opportunity_list.html", "sales/_opportunity_table.html", context
+    )
 
 
 @login_required
@@ -143,6 +145,7 @@ def _opportunity_context(
     error: str | None = None,
 ) -> dict[str, Any]:
     manage = policies.can_manage(user, opportunity)
+    actions = OPPORTUNITY.actions(user, opportunity)
     closed = opportunity.stage in CLOSED_STAGES
     activities = _mark(
         user,
@@ -163,7 +166,7 @@ def _opportunity_context(
         ],
         "lost_reasons": LostReason.choices,
         "move_form": move_form or MoveForm(),
-        "reopen_form": (reopen_form or ReopenForm()) if manage and closed else None,
+        "reopen_form": (reopen_form or ReopenForm()) if "reopen" in actions else None,
         "weighted": (opportunity.expected_value * opportunity.effective_probability / 100).quantize(
             selectors.CENT
         ),
@@ -220,7 +223,7 @@ def opportunity_edit(request: HttpRequest, code: str) -> HttpResponse:
             user=user,
             opportunity=opportunity,
             data=data,
-            expected_version=_posted_version(request),
+            expected_version=posted_version(request),
         ),
         message=_("Opportunity saved."),
         success_url=reverse("opportunity-detail", args=[opportunity.code]),

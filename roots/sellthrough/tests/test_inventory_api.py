@@ -170,7 +170,7 @@ def test_rates_by_outlet_and_sku(personas, feed, api):
 
 
 def test_rates_default_to_the_last_28_days(personas, feed, api, monkeypatch):
-    from roots.sellthrough import inventory
+    from roots.sellthrough.inventory import selectors as inventory
 
     monkeypatch.setattr(inventory, "today", lambda: D)
     data = api.as_(personas.hq).get(RATES).data

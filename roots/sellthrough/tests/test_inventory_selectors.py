@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from roots.catalog.tests.factories import SkuFactory
-from roots.sellthrough import inventory
-from roots.sellthrough.inventory import StockAlert
+from roots.sellthrough.inventory import selectors as inventory
+from roots.sellthrough.inventory.selectors import StockAlert
 from roots.sellthrough.models import SellThrough
 
 pytestmark = pytest.mark.django_db

@@ -263,7 +263,7 @@ def test_rate_page_by_outlet_with_charts(personas, feed):
 
 
 def test_rate_page_by_sku_and_default_period(personas, feed, monkeypatch):
-    from roots.sellthrough import inventory
+    from roots.sellthrough.inventory import selectors as inventory
 
     monkeypatch.setattr(inventory, "today", lambda: D)
     response = browser(personas.hq).get("/sellthrough/sell-through/", {"by": "sku"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from roots.org.demo import seed_demo
+from roots.demo.seeder import seed_demo
 from roots.org.demo.common import DemoRandom
 from roots.service.demo import seed_complaints
 from roots.service.models import Complaint, ComplaintMessage

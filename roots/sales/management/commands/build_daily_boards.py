@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from roots.sales.daily_services import board_today, daily_boards_build
-from roots.sales.daily_tasks import build_daily_boards_task
+from roots.sales.daily.services import board_today, daily_boards_build
+from roots.sales.daily.tasks import build_daily_boards_task
 
 
 def parse_day(value: str | None) -> datetime.date:

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from roots.sales.daily_services import daily_boards_close
-from roots.sales.daily_tasks import close_daily_boards_task
+from roots.sales.daily.services import daily_boards_close
+from roots.sales.daily.tasks import close_daily_boards_task
 from roots.sales.management.commands.build_daily_boards import parse_day
 
 

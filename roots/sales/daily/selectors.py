@@ -1,15 +1,19 @@
-"""Reads of the OEC daily board (日清): a user's list for a day, whose boards a manager may
-read, and clearing rates (done items / all items of a day) per user, per branch and per
-team. Every read starts from `DailyItem.objects.visible_to(user)`: own items; a branch
-manager also their branch's staff's; headquarters everyone's."""
+"""Reads of the OEC daily board (日清): the board's days and who keeps a board, a user's
+list for a day, whose boards a manager may read, and clearing rates (done items / all items
+of a day) per user, per branch and per team. Every read starts from
+`DailyItem.objects.visible_to(user)`: own items; a branch manager also their branch's
+staff's; headquarters everyone's."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roots.org.models import STAFF_ROLES, Branch, Role, User
@@ -20,6 +24,27 @@ TEAM_DAYS = 14
 TARGET_RATE = 0.9
 # The branch "code" of staff without a branch (headquarters, product managers, call centres).
 NO_BRANCH = "-"
+
+
+# --- days, and who keeps a board -------------------------------------------------------------
+def board_today() -> datetime.date:
+    """Today in the project's time zone (settings.TIME_ZONE), whatever zone is active."""
+    return timezone.localdate(timezone.now(), ZoneInfo(settings.TIME_ZONE))
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the project's time zone."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def day_end(day: datetime.date) -> datetime.datetime:
+    """Midnight at the end of `day` (the start of the next) in the project's time zone."""
+    return day_start(day + datetime.timedelta(days=1))
+
+
+def has_board(user: User) -> bool:
+    """Every active staff role keeps a daily board; customer and supplier users do not."""
+    return bool(user.is_authenticated and user.is_active and user.role in STAFF_ROLES)
 
 
 # --- rates -----------------------------------------------------------------------------------
@@ -164,8 +189,10 @@ def team_members(*, user: User, branch: Branch | None) -> QuerySet[User]:
 
 # --- a day's board ---------------------------------------------------------------------------
 def daily_item_list(*, user: User) -> QuerySet[DailyItem]:
-    """Daily items `user` may read, with their user joined."""
-    return DailyItem.objects.visible_to(user).select_related("user")
+    """Daily items `user` may read, with their user joined, each knowing whether it was
+    copied into a later day already (`copied`: then it cannot be reopened)."""
+    copies = DailyItem.objects.all_unscoped().filter(carried_from=OuterRef("pk"))
+    return DailyItem.objects.visible_to(user).select_related("user").annotate(copied=Exists(copies))
 
 
 KIND_ORDER = (

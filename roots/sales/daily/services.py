@@ -1,6 +1,7 @@
 """Writes of the OEC daily board (日清): building each staff user's list for a day from their
-work, the user's own steps on an item (done, carry over, reopen, add a task), and the day's
-end. docs/daily-board.md describes the rules; in short:
+work, the user's own steps on an item (done, carry over, reopen: declared in
+`roots.sales.daily.lifecycles.DAILY_ITEM`; an own task added), and the day's end.
+docs/daily-board.md describes the rules; in short:
 
 * `daily_board_build` is idempotent: an item is unique per user, day and `source_key`, so
   building twice adds nothing. It first closes the user's items of earlier days that are
@@ -18,7 +19,6 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypedDict
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,9 +33,12 @@ from django.utils.translation import gettext as _
 from roots.core import i18n_text
 from roots.core.exceptions import ConflictError
 from roots.core.i18n_text import Text
+from roots.core.text import clean_text
 from roots.orders.models import CustomOrder, CustomOrderStatus
 from roots.org.models import STAFF_ROLES, Role, User
 from roots.sales import texts
+from roots.sales.daily.lifecycles import DAILY_ITEM, REASON_MAX
+from roots.sales.daily.selectors import board_today, day_end, day_start, has_board
 from roots.sales.models import (
     Activity,
     ActivityKind,
@@ -60,32 +63,10 @@ QUOTE_CHASE_AFTER = datetime.timedelta(days=2)
 CARRY_LOOKBACK_DAYS = 31
 TITLE_MAX = 300
 DETAIL_MAX = 500
-REASON_MAX = 300
-
-
-# --- days ------------------------------------------------------------------------------------
-def board_today() -> datetime.date:
-    """Today in the project's time zone (settings.TIME_ZONE), whatever zone is active."""
-    return timezone.localdate(timezone.now(), ZoneInfo(settings.TIME_ZONE))
-
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    """Midnight at the start of `day` in the project's time zone."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-def day_end(day: datetime.date) -> datetime.datetime:
-    """Midnight at the end of `day` (the start of the next) in the project's time zone."""
-    return day_start(day + datetime.timedelta(days=1))
 
 
 def _built_key(user_id: int, day: datetime.date) -> str:
     return f"daily-board-built:{user_id}:{day.isoformat()}"
-
-
-def has_board(user: User) -> bool:
-    """Every active staff role keeps a daily board; customer and supplier users do not."""
-    return bool(user.is_authenticated and user.is_active and user.role in STAFF_ROLES)
 
 
 # --- what the user's work asks for -----------------------------------------------------------
@@ -150,9 +131,9 @@ def _follow_ups(user: User, day: datetime.date) -> Iterator[Candidate]:
 
 
 def _stock_alerts(**kwargs: Any) -> list[Any]:
-    """`roots.sellthrough.inventory.stock_alerts` (imported late: the inventory reads are
+    """`roots.sellthrough.inventory.selectors.stock_alerts` (imported late: the inventory reads are
     heavy and only the board's build needs them)."""
-    from roots.sellthrough.inventory import stock_alerts
+    from roots.sellthrough.inventory.selectors import stock_alerts
 
     return stock_alerts(**kwargs)
 
@@ -444,33 +425,13 @@ def daily_boards_close(*, day: datetime.date | None = None) -> int:
 
 
 # --- the user's own steps --------------------------------------------------------------------
-def _lock_own(*, user: User, item: DailyItem) -> DailyItem:
-    """The item under a row lock, if the caller may change it: only its own user, and only
-    on its own day (a past day's list is closed)."""
-    if item.user_id != user.pk or not has_board(user):
-        raise PermissionDenied(_("Only the owner of a daily board changes its items."))
-    locked = DailyItem.objects.all_unscoped().select_for_update().get(pk=item.pk)
-    if locked.day < board_today():
-        raise ConflictError(_("This day is over; its list can no longer be changed."))
-    return locked
-
-
-def _clean_text(value: Any, *, field: str, limit: int, required: bool) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise ValidationError({field: [_("This field is required.")]})
-    if len(text) > limit:
-        raise ValidationError({field: [_("At most %(limit)s characters.") % {"limit": limit}]})
-    return text
-
-
 @transaction.atomic
 def daily_item_add(*, user: User, title: str, detail: str = "") -> DailyItem:
     """Add an own task (kind `task`) to the user's board for today."""
     if not has_board(user):
         raise PermissionDenied(_("Only staff keep a daily board."))
-    clean_title = _clean_text(title, field="title", limit=TITLE_MAX, required=True)
-    clean_detail = _clean_text(detail, field="detail", limit=DETAIL_MAX, required=False)
+    clean_title = clean_text(title, field="title", max_length=TITLE_MAX, required=True)
+    clean_detail = clean_text(detail, field="detail", max_length=DETAIL_MAX, required=False)
     return DailyItem.objects.create(
         user=user,
         day=board_today(),
@@ -480,60 +441,23 @@ def daily_item_add(*, user: User, title: str, detail: str = "") -> DailyItem:
     )
 
 
-@transaction.atomic
 def daily_item_done(*, user: User, item: DailyItem) -> DailyItem:
     """Mark an open item of today done (409 if it is done or carried already)."""
-    locked = _lock_own(user=user, item=item)
-    if locked.status != DailyItemStatus.OPEN:
-        raise ConflictError(
-            _("Only an open item can be marked done; reopen it first.")
-            if locked.status == DailyItemStatus.CARRIED
-            else _("This item is done already.")
-        )
-    locked.status = DailyItemStatus.DONE
-    locked.closed_at = timezone.now()
-    locked.save(update_fields=["status", "closed_at", "updated_at"])
-    return locked
+    done: DailyItem = DAILY_ITEM.take(user=user, obj=item, step="done")
+    return done
 
 
-@transaction.atomic
 def daily_item_carry(*, user: User, item: DailyItem, reason: str) -> DailyItem:
     """Carry an open item of today over to tomorrow, saying why (the reason is required)."""
-    clean_reason = _clean_text(reason, field="reason", limit=REASON_MAX, required=True)
-    locked = _lock_own(user=user, item=item)
-    if locked.status != DailyItemStatus.OPEN:
-        raise ConflictError(
-            _("This item is carried over already.")
-            if locked.status == DailyItemStatus.CARRIED
-            else _("This item is done; reopen it first.")
-        )
-    locked.status = DailyItemStatus.CARRIED
-    locked.carry_reason = clean_reason
-    locked.carry_reason_text = {}
-    locked.closed_at = timezone.now()
-    locked.save(
-        update_fields=["status", "carry_reason", "carry_reason_text", "closed_at", "updated_at"]
-    )
-    return locked
+    carried: DailyItem = DAILY_ITEM.take(user=user, obj=item, step="carry", data={"reason": reason})
+    return carried
 
 
-@transaction.atomic
 def daily_item_reopen(*, user: User, item: DailyItem) -> DailyItem:
     """Open a done or carried item of today again (409 if it is open, or if it was already
     copied into another day)."""
-    locked = _lock_own(user=user, item=item)
-    if locked.status == DailyItemStatus.OPEN:
-        raise ConflictError(_("This item is open already."))
-    if DailyItem.objects.all_unscoped().filter(carried_from=locked).exists():
-        raise ConflictError(_("This item was already carried into another day."))
-    locked.status = DailyItemStatus.OPEN
-    locked.carry_reason = ""
-    locked.carry_reason_text = {}
-    locked.closed_at = None
-    locked.save(
-        update_fields=["status", "carry_reason", "carry_reason_text", "closed_at", "updated_at"]
-    )
-    return locked
+    reopened: DailyItem = DAILY_ITEM.take(user=user, obj=item, step="reopen")
+    return reopened
 
 
 # --- several items at once -------------------------------------------------------------------
@@ -565,7 +489,7 @@ def daily_items_bulk(
             {"items": [_("At most %(limit)s items at once.") % {"limit": BULK_MAX}]}
         )
     if step == "carry":
-        reason = _clean_text(reason, field="reason", limit=REASON_MAX, required=True)
+        reason = clean_text(reason, field="reason", max_length=REASON_MAX, required=True)
     result: BulkResult = {"changed": [], "skipped": []}
     for item in items:
         try:

@@ -1,5 +1,6 @@
 """API of the OEC daily board (日清): `/api/v1/daily-items/` (a user's items of a day, own
-tasks, and the steps done / carry / reopen) and `/api/v1/daily-items/clearing-rate/` (done
+tasks, and the steps done / carry / reopen, generated from
+`roots.sales.daily.lifecycles.DAILY_ITEM`) and `/api/v1/daily-items/clearing-rate/` (done
 items / all items per user and day). `ROUTES` lists (prefix, viewset, basename) for
 `roots/api_urls.py`; `PATHS` plain paths (none)."""
 
@@ -25,9 +26,10 @@ from roots.core.api import (
     request_user,
     scope_user,
 )
+from roots.core.lifecycle_api import AllowedActionsField, LifecycleViewSetMixin
 from roots.org.models import User
-from roots.sales import daily_selectors as selectors
-from roots.sales import daily_services as services
+from roots.sales.daily import selectors, services
+from roots.sales.daily.lifecycles import DAILY_ITEM
 from roots.sales.models import DailyItem, DailyItemKind, DailyItemStatus
 
 # The longest period the clearing-rate endpoint answers at once, and the days it knows.
@@ -51,6 +53,7 @@ class DailyItemSerializer(serializers.ModelSerializer):
     editable = serializers.SerializerMethodField(
         help_text="Whether the caller may change the item now (their own, of today)."
     )
+    allowed_actions = AllowedActionsField(DAILY_ITEM)
 
     class Meta:
         model = DailyItem
@@ -70,6 +73,7 @@ class DailyItemSerializer(serializers.ModelSerializer):
             "closed_at",
             "carried_from",
             "editable",
+            "allowed_actions",
             "created_at",
             "updated_at",
         ]
@@ -82,8 +86,8 @@ class DailyItemSerializer(serializers.ModelSerializer):
         return bool(
             user is not None
             and item.user_id == user.pk
-            and services.has_board(user)
-            and item.day >= services.board_today()
+            and selectors.has_board(user)
+            and item.day >= selectors.board_today()
         )
 
 
@@ -92,16 +96,6 @@ class DailyTaskSerializer(serializers.Serializer):
     detail = serializers.CharField(
         max_length=services.DETAIL_MAX, required=False, allow_blank=True, default=""
     )
-
-
-class CarrySerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=services.REASON_MAX, help_text="Why the item is not cleared today."
-    )
-
-
-class EmptySerializer(serializers.Serializer):
-    pass
 
 
 class DailyItemQuerySerializer(serializers.Serializer):
@@ -147,7 +141,7 @@ class ClearingRateQuerySerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {name: [_("Choose a date between 2000 and 2100.")]}
                 )
-        date_to = attrs.get("to") or services.board_today()
+        date_to = attrs.get("to") or selectors.board_today()
         date_from = attrs.get("from") or date_to - datetime.timedelta(days=13)
         if date_from > date_to:
             raise serializers.ValidationError({"from": [_("Must not be after the last day.")]})
@@ -171,7 +165,9 @@ class ClearingRateSerializer(serializers.Serializer):
     )
 
 
-class DailyItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class DailyItemViewSet(
+    LifecycleViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet
+):
     """Items of the daily board. The list shows one user's items of one day (default: your
     own, today; opening your own board of today builds it first). Only the item's own user
     changes it, and only on its day; a past day's items answer 409."""
@@ -181,11 +177,24 @@ class DailyItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedM
     lookup_value_regex = r"\d+"
     filter_backends: list[Any] = []
     history = None  # type: ignore[assignment]  # items keep no change history
+    lifecycle = DAILY_ITEM  # done, carry, reopen: one action each
 
     def get_queryset(self) -> Any:
         return selectors.daily_item_list(user=scope_user(self.request)).select_related(
             "carried_from"
         )
+
+    def get_object(self) -> Any:
+        """The item of the URL (404 out of scope). For a step, a reader who is not the
+        item's user is refused (403) before the body is read: a manager reads a team
+        member's items but never changes them."""
+        item = super().get_object()
+        step = DAILY_ITEM.steps.get(self.action or "")
+        if step is not None:
+            refusal = DAILY_ITEM.role_refusal(request_user(self.request), item, step)
+            if refusal is not None:
+                raise refusal
+        return item
 
     def _query(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         serializer = serializer_class(data=self.request.query_params)
@@ -197,9 +206,9 @@ class DailyItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedM
         """One user's items of one day, grouped order (kind, then id)."""
         user = request_user(request)
         query = self._query(DailyItemQuerySerializer)
-        day = query.get("day") or services.board_today()
+        day = query.get("day") or selectors.board_today()
         username = query.get("user") or user.username
-        if username == user.username and day == services.board_today():
+        if username == user.username and day == selectors.board_today():
             services.daily_board_ensure(user=user, day=day)
         items = self.get_queryset().filter(user__username=username, day=day)
         if query.get("kind"):
@@ -214,7 +223,7 @@ class DailyItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedM
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Add an own task to your board of today (201); users without a board get 403."""
         user = request_user(request)
-        if not services.has_board(user):
+        if not selectors.has_board(user):
             raise exceptions.PermissionDenied()
         body = DailyTaskSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -225,46 +234,6 @@ class DailyItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedM
 
     def _fresh(self, item: DailyItem) -> Any:
         return self.get_serializer(self.get_queryset().get(pk=item.pk)).data
-
-    def _own_object(self) -> DailyItem:
-        """The item of the URL (404 out of scope), if it is the caller's (403 otherwise:
-        a manager reads a team member's items but never changes them)."""
-        item: DailyItem = self.get_object()
-        if item.user_id != request_user(self.request).pk:
-            raise exceptions.PermissionDenied(
-                _("Only the owner of a daily board changes its items.")
-            )
-        return item
-
-    @extend_schema(request=EmptySerializer, responses={200: DailyItemSerializer})
-    @action(detail=True, methods=["post"])
-    def done(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Mark an open item of today done."""
-        item = self._own_object()
-        return Response(
-            self._fresh(services.daily_item_done(user=request_user(request), item=item))
-        )
-
-    @extend_schema(request=CarrySerializer, responses={200: DailyItemSerializer})
-    @action(detail=True, methods=["post"])
-    def carry(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Carry an open item of today over to tomorrow; `reason` is required (400)."""
-        item = self._own_object()
-        body = CarrySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        carried = services.daily_item_carry(
-            user=request_user(request), item=item, reason=body.validated_data["reason"]
-        )
-        return Response(self._fresh(carried))
-
-    @extend_schema(request=EmptySerializer, responses={200: DailyItemSerializer})
-    @action(detail=True, methods=["post"])
-    def reopen(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Open a done or carried item of today again."""
-        item = self._own_object()
-        return Response(
-            self._fresh(services.daily_item_reopen(user=request_user(request), item=item))
-        )
 
     @extend_schema(
         parameters=[ClearingRateQuerySerializer],
@@ -294,7 +263,7 @@ class DailyItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedM
             owner = selectors.board_owner(user=user, username=query.get("user"))
             if owner is None:
                 raise Http404
-            owners = [owner] if services.has_board(owner) else []
+            owners = [owner] if selectors.has_board(owner) else []
         rates = selectors.clearing_rates(
             user=user, owners=owners, date_from=query["from"], date_to=query["to"]
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from roots.sellthrough import inventory_views as views
+from roots.sellthrough.inventory import views
 
 urlpatterns: list[URLPattern] = [
     path("sellthrough/inventory/", views.stock_position, name="inventory"),

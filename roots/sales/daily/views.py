@@ -16,21 +16,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from roots.core.exceptions import ConflictError
+from roots.core.exceptions import ConflictError, add_service_errors
 from roots.core.export import Column, xlsx_response
+from roots.core.pages import is_htmx, page_user, render_page, scoped_object_or_404
 from roots.core.throttling import cost_throttled
 from roots.org.models import Role, User
-from roots.sales import daily_selectors as selectors
-from roots.sales import daily_services as services
+from roots.sales.daily import selectors, services
+from roots.sales.daily.lifecycles import DAILY_ITEM, OWNER_ONLY, REASON_MAX
 from roots.sales.models import DailyItem
-
-STEPS = ("done", "carry", "reopen")
 
 
 class TaskForm(forms.Form):
@@ -43,17 +41,13 @@ class TaskForm(forms.Form):
 class CarryForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Why is it not cleared today?"),
-        max_length=services.REASON_MAX,
+        max_length=REASON_MAX,
         strip=True,
     )
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _require_board(user: User) -> None:
-    if not services.has_board(user):
+    if not selectors.has_board(user):
         raise PermissionDenied(_("The daily board is for our staff."))
 
 
@@ -67,11 +61,6 @@ def _parse_day(raw: str | None, default: datetime.date) -> datetime.date:
     return day if datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 12, 31) else default
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "history_restore_request", False)
-
-
 def _board_context(
     request: HttpRequest,
     *,
@@ -82,8 +71,8 @@ def _board_context(
     task_form: TaskForm | None = None,
     error: str | None = None,
 ) -> dict[str, Any]:
-    user = _user(request)
-    today = services.board_today()
+    user = page_user(request)
+    today = selectors.board_today()
     board = selectors.daily_board(user=user, owner=owner, day=day)
     editable = owner.pk == user.pk and day >= today
     return {
@@ -108,15 +97,14 @@ def _board_context(
 def _render_board(
     request: HttpRequest, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
-    template = "sales/_daily_board.html" if _is_htmx(request) else "sales/daily_board.html"
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(
+        request, "sales/daily_board.html", "sales/_daily_board.html", context, status=status
+    )
 
 
 def _board_url(day: datetime.date | None = None) -> str:
     url = reverse("daily-board")
-    if day is not None and day != services.board_today():
+    if day is not None and day != selectors.board_today():
         url += "?" + urlencode({"day": day.isoformat()})
     return url
 
@@ -127,9 +115,9 @@ def daily_board(request: HttpRequest) -> HttpResponse:
     branch manager or headquarters a team member's (`?user=`, read-only). `?day=` looks at
     another day (past days are read-only); `?carry=<id>` opens an item's carry-over form
     (without JavaScript)."""
-    user = _user(request)
+    user = page_user(request)
     _require_board(user)
-    today = services.board_today()
+    today = selectors.board_today()
     day = _parse_day(request.GET.get("day"), today)
     owner = selectors.board_owner(user=user, username=request.GET.get("user"))
     if owner is None:
@@ -144,10 +132,7 @@ def daily_board(request: HttpRequest) -> HttpResponse:
 
 
 def _own_item(request: HttpRequest, pk: int) -> DailyItem:
-    item = selectors.daily_item_list(user=_user(request)).filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    return item
+    return scoped_object_or_404(selectors.daily_item_list(user=page_user(request)), request, pk=pk)
 
 
 def _done_message(step: str, item: DailyItem) -> str:
@@ -165,13 +150,13 @@ def daily_item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     POST carries; the reason is required: 400) or reopen. Another user's item in scope (a
     branch manager reading a team member's board) is 403, a past day's item 409, an item
     out of scope 404. htmx gets the board back; a plain form goes back to the page."""
-    if step not in STEPS:
+    if step not in DAILY_ITEM.steps:
         raise Http404
-    user = _user(request)
+    user = page_user(request)
     _require_board(user)
     item = _own_item(request, pk)
     if item.user_id != user.pk:
-        raise PermissionDenied(_("Only the owner of a daily board changes its items."))
+        raise PermissionDenied(str(OWNER_ONLY))
     if request.method == "GET":
         if step != "carry":
             raise Http404
@@ -180,20 +165,13 @@ def daily_item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         )
     carry_form = CarryForm(request.POST) if step == "carry" else None
     try:
-        if carry_form is not None:
-            if carry_form.is_valid():
-                services.daily_item_carry(
-                    user=user, item=item, reason=carry_form.cleaned_data["reason"]
-                )
-        elif step == "done":
-            services.daily_item_done(user=user, item=item)
-        else:
-            services.daily_item_reopen(user=user, item=item)
+        if carry_form is None or carry_form.is_valid():
+            data = carry_form.cleaned_data if carry_form is not None else {}
+            DAILY_ITEM.take(user=user, obj=item, step=step, data=data)
     except ValidationError as exc:
-        assert carry_form is not None
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                carry_form.add_error(field if field in carry_form.fields else None, error)
+        if carry_form is None:  # only carrying takes input
+            raise
+        add_service_errors(carry_form, exc)
     except ConflictError as exc:
         context = _board_context(request, owner=user, day=item.day, error=str(exc))
         return _render_board(request, context, status=409)
@@ -202,7 +180,7 @@ def daily_item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             request, owner=user, day=item.day, carrying=item.pk, carry_form=carry_form
         )
         return _render_board(request, context, status=400)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _render_board(request, _board_context(request, owner=user, day=item.day))
     messages.success(request, _done_message(step, item))
     return redirect(_board_url(item.day))
@@ -211,15 +189,15 @@ def daily_item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 class BulkForm(forms.Form):
     step = forms.ChoiceField(choices=[(s, s) for s in services.BULK_STEPS])
     items = forms.TypedMultipleChoiceField(coerce=int, choices=[])
-    reason = forms.CharField(max_length=services.REASON_MAX, required=False, strip=True)
+    reason = forms.CharField(max_length=REASON_MAX, required=False, strip=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Any whole number may be named; whether it is one's own item is looked up after.
         raw = self.data.getlist("items") if hasattr(self.data, "getlist") else []
         field = self.fields["items"]
-        assert isinstance(field, forms.TypedMultipleChoiceField)
-        field.choices = [(v, v) for v in raw if str(v).isdigit()]
+        if isinstance(field, forms.TypedMultipleChoiceField):
+            field.choices = [(v, v) for v in raw if str(v).isdigit()]
 
 
 def _bulk_summary(step: str, result: services.BulkResult) -> str:
@@ -245,9 +223,9 @@ def daily_bulk(request: HttpRequest) -> HttpResponse:
     all (`items` = ids, `step`, `reason`). Every id must be an item of one's own board
     (else 404, and nothing changes); each item is then its own transaction, and the answer
     sums up what changed and what was skipped (done already, ...)."""
-    user = _user(request)
+    user = page_user(request)
     _require_board(user)
-    today = services.board_today()
+    today = selectors.board_today()
     form = BulkForm(request.POST)
     if not form.is_valid():
         if "items" in form.errors and any(
@@ -284,7 +262,7 @@ def daily_bulk(request: HttpRequest) -> HttpResponse:
         context["bulk_reason_error"] = step == "carry"
         return _render_board(request, context, status=400)
     summary = _bulk_summary(step, result)
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _board_context(request, owner=user, day=today)
         context["notice"] = summary
         return _render_board(request, context)
@@ -296,23 +274,21 @@ def daily_bulk(request: HttpRequest) -> HttpResponse:
 @require_POST
 def daily_add(request: HttpRequest) -> HttpResponse:
     """Add an own task to today's board (400 with the form's errors)."""
-    user = _user(request)
+    user = page_user(request)
     _require_board(user)
     form = TaskForm(request.POST)
-    today = services.board_today()
+    today = selectors.board_today()
     if form.is_valid():
         try:
             services.daily_item_add(
                 user=user, title=form.cleaned_data["title"], detail=form.cleaned_data["detail"]
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
     if form.errors:
         context = _board_context(request, owner=user, day=today, task_form=form)
         return _render_board(request, context, status=400)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _render_board(request, _board_context(request, owner=user, day=today))
     messages.success(request, _("Task added."))
     return redirect(_board_url())
@@ -322,11 +298,11 @@ def daily_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def daily_refresh(request: HttpRequest) -> HttpResponse:
     """Look at one's work again: add what came up since the board was built."""
-    user = _user(request)
+    user = page_user(request)
     _require_board(user)
-    today = services.board_today()
+    today = selectors.board_today()
     result = services.daily_board_build(user=user, day=today)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _render_board(request, _board_context(request, owner=user, day=today))
     messages.success(
         request,
@@ -355,11 +331,11 @@ def _team_chart(view: selectors.TeamView) -> dict[str, Any]:
 
 
 def _team(request: HttpRequest) -> selectors.TeamView:
-    user = _user(request)
+    user = page_user(request)
     _require_board(user)
     if not selectors.is_team_manager(user):
         raise PermissionDenied(_("The team view is for branch managers and headquarters."))
-    today = services.board_today()
+    today = selectors.board_today()
     view = selectors.team_view(user=user, today=today, branch_code=request.GET.get("branch"))
     if view is None:
         raise Http404
@@ -371,9 +347,9 @@ def daily_team(request: HttpRequest) -> HttpResponse:
     """Clearing rates of the last 14 days: a branch manager's branch staff; headquarters
     per branch, and one branch's staff with `?branch=` (`-`: staff without a branch).
     Today is shown as in progress and left out of the period's rates."""
-    user = _user(request)
+    user = page_user(request)
     view = _team(request)
-    today = services.board_today()
+    today = selectors.board_today()
     context = {
         "view": view,
         "chart": _team_chart(view),

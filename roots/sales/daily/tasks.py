@@ -6,7 +6,7 @@ import datetime
 
 from django_tasks import task
 
-from roots.sales.daily_services import BoardsResult, daily_boards_build, daily_boards_close
+from roots.sales.daily.services import BoardsResult, daily_boards_build, daily_boards_close
 
 
 def _day(value: str | None) -> datetime.date | None:

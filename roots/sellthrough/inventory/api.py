@@ -18,17 +18,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
-from roots.core.api import (
-    BusinessDateField,
-    ContentNegotiation,
-    ErrorSerializer,
-    RootsAutoSchema,
-    request_user,
-)
+from roots.core.api import BusinessDateField, ErrorSerializer, ScopedModelViewSet, request_user
 from roots.org.models import User
-from roots.sellthrough import inventory
+from roots.sellthrough.inventory import policies, selectors
 
 # Far dates are typos, and a window before year 1 would not even compute.
 FIRST_DAY = datetime.date(2000, 1, 1)
@@ -60,9 +53,9 @@ class StockQuerySerializer(_ScopeQuery):
     as_of = BusinessDateField(
         required=False, first_year=FIRST_DAY.year, help_text="The day of the position (today)."
     )
-    status = serializers.ChoiceField(choices=list(inventory.STATUSES), required=False)
+    status = serializers.ChoiceField(choices=list(selectors.STATUSES), required=False)
     ordering = serializers.ChoiceField(
-        choices=_orderings(inventory.STOCK_ORDERINGS),
+        choices=_orderings(selectors.STOCK_ORDERINGS),
         required=False,
         help_text="Sort key; a leading '-' sorts descending (default: customer, outlet, SKU).",
     )
@@ -72,7 +65,7 @@ class AlertQuerySerializer(_ScopeQuery):
     as_of = BusinessDateField(
         required=False, first_year=FIRST_DAY.year, help_text="The day of the alerts (today)."
     )
-    kind = serializers.ChoiceField(choices=list(inventory.ALERT_KINDS), required=False)
+    kind = serializers.ChoiceField(choices=list(selectors.ALERT_KINDS), required=False)
 
 
 class RateQuerySerializer(_ScopeQuery):
@@ -86,10 +79,10 @@ class RateQuerySerializer(_ScopeQuery):
         required=False, first_year=FIRST_DAY.year, help_text="Last day of the period (today)."
     )
     by = serializers.ChoiceField(
-        choices=list(inventory.RATE_GROUPS), required=False, help_text="Group (outlet)."
+        choices=list(selectors.RATE_GROUPS), required=False, help_text="Group (outlet)."
     )
     ordering = serializers.ChoiceField(
-        choices=_orderings(inventory.RATE_ORDERINGS),
+        choices=_orderings(selectors.RATE_ORDERINGS),
         required=False,
         help_text="Sort key; a leading '-' sorts descending (default: -sold).",
     )
@@ -100,7 +93,7 @@ class RateQuerySerializer(_ScopeQuery):
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        date_to = attrs.get("to") or inventory.today()
+        date_to = attrs.get("to") or selectors.today()
         date_from = attrs.get("from") or date_to - datetime.timedelta(days=27)
         if date_from > date_to:
             raise serializers.ValidationError({"from": [_("The period starts after it ends.")]})
@@ -136,12 +129,12 @@ class StockPositionSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Stock / daily sales; null when nothing was sold in 28 days.",
     )
-    status = serializers.ChoiceField(choices=list(inventory.STATUSES))
+    status = serializers.ChoiceField(choices=list(selectors.STATUSES))
     reported_on = BusinessDateField(help_text="The date of the report the stock is from.")
 
 
 class StockAlertSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=list(inventory.ALERT_KINDS))
+    kind = serializers.ChoiceField(choices=list(selectors.ALERT_KINDS))
     customer = serializers.CharField(source="customer_code")
     customer_name = serializers.CharField()
     outlet = serializers.CharField(source="outlet_code")
@@ -175,12 +168,12 @@ class SellThroughRateSerializer(serializers.Serializer):
 
 
 # --- views -----------------------------------------------------------------------------------
-class _InventoryViewSet(GenericViewSet):
-    """Read-only lists computed from the feed: no records of their own, so no retrieve or
-    history (the API base's error format, schema and content negotiation still apply)."""
+class _InventoryViewSet(ScopedModelViewSet):
+    """Read-only lists computed from the feed by the scoped selectors of
+    `roots.sellthrough.inventory.selectors`: no records of their own, so no retrieve or history (the
+    API base's error format, schema, content negotiation and idempotency still apply)."""
 
-    schema = RootsAutoSchema()
-    content_negotiation_class = ContentNegotiation
+    history = None  # type: ignore[assignment]  # computed rows keep no change history
     filter_backends: list[Any] = []
     query_serializer: type[serializers.Serializer] = serializers.Serializer
 
@@ -188,7 +181,7 @@ class _InventoryViewSet(GenericViewSet):
         """The caller (403 for roles without inventory), the validated parameters (400),
         and the customer, outlet and SKU they name (404 out of scope, 400 unknown SKU)."""
         user = request_user(request)
-        if not inventory.may_view_inventory(user):
+        if not policies.may_view_inventory(user):
             raise exceptions.PermissionDenied(_("Customer inventory is not part of your work."))
         query = self.query_serializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -200,13 +193,13 @@ class _InventoryViewSet(GenericViewSet):
             "search": params.get("search") or None,
         }
         if params.get("sku"):
-            scope["sku"] = inventory.inventory_sku(user=user, code=params["sku"])
+            scope["sku"] = selectors.inventory_sku(user=user, code=params["sku"])
             if scope["sku"] is None:
                 raise exceptions.ValidationError({"sku": [_("No SKU has this code.")]})
         if params.get("customer"):
-            scope["customer"] = inventory.inventory_customer(user=user, code=params["customer"])
+            scope["customer"] = selectors.inventory_customer(user=user, code=params["customer"])
         if params.get("outlet"):
-            scope["outlet"] = inventory.inventory_outlet(user=user, code=params["outlet"])
+            scope["outlet"] = selectors.inventory_outlet(user=user, code=params["outlet"])
         return user, params, scope
 
     def _page(self, rows: Any, serializer_class: type[serializers.Serializer]) -> Response:
@@ -232,7 +225,7 @@ class StockPositionViewSet(_InventoryViewSet):
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user, params, scope = self._query(request)
-        rows = inventory.stock_position_list(
+        rows = selectors.stock_position_list(
             user=user,
             as_of=params.get("as_of"),
             status=params.get("status"),
@@ -257,7 +250,7 @@ class SellThroughRateViewSet(_InventoryViewSet):
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user, params, scope = self._query(request)
-        rows = inventory.sell_through_rates(
+        rows = selectors.sell_through_rates(
             user=user,
             date_from=params["from"],
             date_to=params["to"],
@@ -282,7 +275,7 @@ class StockAlertViewSet(_InventoryViewSet):
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user, params, scope = self._query(request)
-        rows = inventory.stock_alert_list(
+        rows = selectors.stock_alert_list(
             user=user, as_of=params.get("as_of"), kind=params.get("kind"), **scope
         )
         return self._page(rows, StockAlertSerializer)

@@ -16,17 +16,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from roots.core.dates import BusinessDateFormField
 from roots.core.export import Column, xlsx_response
+from roots.core.pages import is_htmx, page_user, render_page
 from roots.core.throttling import cost_throttled
 from roots.customers.models import Customer, Outlet
 from roots.org.models import Role, User
-from roots.sellthrough import inventory
+from roots.sellthrough.inventory import policies, selectors
 
 PAGE_SIZE = 50
 TOP_N = 20
@@ -40,25 +39,19 @@ EXPORT_MAX_ROWS = 200_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 STATUS_LABELS = {
-    inventory.STOCK_OUT: gettext_lazy("Stock-out risk"),
-    inventory.HEALTHY: gettext_lazy("Healthy"),
-    inventory.OVERSTOCK: gettext_lazy("Overstock"),
+    selectors.STOCK_OUT: gettext_lazy("Stock-out risk"),
+    selectors.HEALTHY: gettext_lazy("Healthy"),
+    selectors.OVERSTOCK: gettext_lazy("Overstock"),
 }
 STATUS_COLOURS = {
-    inventory.STOCK_OUT: "red",
-    inventory.HEALTHY: "green",
-    inventory.OVERSTOCK: "orange",
+    selectors.STOCK_OUT: "red",
+    selectors.HEALTHY: "green",
+    selectors.OVERSTOCK: "orange",
 }
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _check_access(user: User) -> None:
-    if not inventory.may_view_inventory(user):
+    if not policies.may_view_inventory(user):
         raise PermissionDenied(_("Customer inventory is not part of your work."))
 
 
@@ -99,14 +92,14 @@ class InventoryFilterForm(forms.Form):
             self.customer_obj = Customer.objects.visible_to(self.user).first()
         elif data.get("customer"):
             try:
-                self.customer_obj = inventory.inventory_customer(
+                self.customer_obj = selectors.inventory_customer(
                     user=self.user, code=data["customer"]
                 )
             except Http404:
                 self.add_error("customer", _("No customer in your scope has this code."))
         if data.get("outlet"):
             try:
-                self.outlet_obj = inventory.inventory_outlet(user=self.user, code=data["outlet"])
+                self.outlet_obj = selectors.inventory_outlet(user=self.user, code=data["outlet"])
             except Http404:
                 self.add_error("outlet", _("No outlet in your scope has this code."))
         customer, outlet = self.customer_obj, self.outlet_obj
@@ -145,8 +138,8 @@ class AlertFilterForm(InventoryFilterForm):
         required=False,
         choices=[
             ("", gettext_lazy("Every alert")),
-            (inventory.STOCK_OUT, STATUS_LABELS[inventory.STOCK_OUT]),
-            (inventory.OVERSTOCK, STATUS_LABELS[inventory.OVERSTOCK]),
+            (selectors.STOCK_OUT, STATUS_LABELS[selectors.STOCK_OUT]),
+            (selectors.OVERSTOCK, STATUS_LABELS[selectors.OVERSTOCK]),
         ],
     )
 
@@ -166,7 +159,7 @@ class RateFilterForm(InventoryFilterForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        date_to = data.get("date_to") or inventory.today()
+        date_to = data.get("date_to") or selectors.today()
         date_from = data.get("date_from") or date_to - datetime.timedelta(days=27)
         if date_from > date_to:
             self.add_error("date_to", _("The period ends before it starts."))
@@ -187,16 +180,16 @@ class _Filters:
 
 def _filters(request: HttpRequest, form_class: type[InventoryFilterForm]) -> _Filters:
     """Bind and check the filters; the choices the filter bar offers (two small queries)."""
-    user = _user(request)
+    user = page_user(request)
     form = form_class(request.GET, user=user)
     valid = form.is_valid()
     customers: list[Customer] | None = None
     if not form.fixed_customer:
-        choices = list(inventory.inventory_customer_choices(user=user)[: CUSTOMER_CHOICES_MAX + 1])
+        choices = list(selectors.inventory_customer_choices(user=user)[: CUSTOMER_CHOICES_MAX + 1])
         customers = choices if len(choices) <= CUSTOMER_CHOICES_MAX else None
     outlets: list[Outlet] = []
     if form.customer_obj is not None:
-        outlets = list(inventory.inventory_outlet_choices(user=user, customer=form.customer_obj))
+        outlets = list(selectors.inventory_outlet_choices(user=user, customer=form.customer_obj))
     return _Filters(form=form, valid=valid, customers=customers, outlets=outlets)
 
 
@@ -205,21 +198,14 @@ def _sort(request: HttpRequest, keys: tuple[str, ...], default: str) -> str:
     return sort if sort.removeprefix("-") in keys else default
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx and not htmx.history_restore_request)
-
-
 def _render(
     request: HttpRequest, page: str, partial: str, context: dict[str, Any], valid: bool
 ) -> HttpResponse:
-    htmx = _is_htmx(request)
+    htmx = is_htmx(request)
     context["htmx"] = htmx
     # A full page with filters in error is a 400 (as other filter pages); htmx only swaps 2xx.
     status = 200 if valid or htmx else 400
-    response = render(request, partial if htmx else page, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, page, partial, context, status=status)
 
 
 def _page(request: HttpRequest, rows: Any) -> tuple[Any, Any]:
@@ -237,18 +223,18 @@ def _common(filters: _Filters) -> dict[str, Any]:
         "customer": filters.form.customer_obj,
         "status_labels": STATUS_LABELS,
         "status_colours": STATUS_COLOURS,
-        "window_days": inventory.WINDOW_DAYS,
-        "stock_out_days": inventory.STOCK_OUT_DAYS,
-        "overstock_days": inventory.OVERSTOCK_DAYS,
+        "window_days": selectors.WINDOW_DAYS,
+        "stock_out_days": selectors.STOCK_OUT_DAYS,
+        "overstock_days": selectors.OVERSTOCK_DAYS,
     }
 
 
 # --- stock position ------------------------------------------------------------------------
 def _stock_request(request: HttpRequest) -> tuple[_Filters, dict[str, Any]]:
-    user = _user(request)
+    user = page_user(request)
     _check_access(user)
     filters = _filters(request, StockFilterForm)
-    as_of = (filters.form.cleaned_data.get("as_of") if filters.valid else None) or inventory.today()
+    as_of = (filters.form.cleaned_data.get("as_of") if filters.valid else None) or selectors.today()
     selection: dict[str, Any] = {}
     if filters.valid:
         selection = {**filters.form.filters(), "as_of": as_of}
@@ -258,17 +244,17 @@ def _stock_request(request: HttpRequest) -> tuple[_Filters, dict[str, Any]]:
 @login_required
 def stock_position(request: HttpRequest) -> HttpResponse:
     """Stock position per outlet × SKU with days of cover and a status, sortable and paged."""
-    user = _user(request)
+    user = page_user(request)
     filters, selection = _stock_request(request)
     context = _common(filters)
-    sort = _sort(request, inventory.STOCK_ORDERINGS, "customer")
+    sort = _sort(request, selectors.STOCK_ORDERINGS, "customer")
     context["sort"] = sort
-    context["as_of"] = selection.get("as_of") or inventory.today()
+    context["as_of"] = selection.get("as_of") or selectors.today()
     if filters.valid:
         status = filters.form.cleaned_data.get("status") or None
-        rows = inventory.stock_position_list(user=user, status=status, ordering=sort, **selection)
+        rows = selectors.stock_position_list(user=user, status=status, ordering=sort, **selection)
         context["page"], context["page_numbers"] = _page(request, rows)
-        context["totals"] = inventory.stock_totals(user=user, **selection)
+        context["totals"] = selectors.stock_totals(user=user, **selection)
     return _render(
         request,
         "sellthrough/inventory_stock.html",
@@ -286,14 +272,14 @@ def _text(value: Any) -> str:
 @cost_throttled
 def stock_position_export(request: HttpRequest) -> HttpResponse:
     """The stock position as an XLSX workbook (the same scope, filters and order)."""
-    user = _user(request)
+    user = page_user(request)
     filters, selection = _stock_request(request)
     if not filters.valid:
         messages = [str(e) for errors in filters.form.errors.values() for e in errors]
         return HttpResponse(" ".join(messages), status=400, content_type="text/plain")
     status = filters.form.cleaned_data.get("status") or None
-    sort = _sort(request, inventory.STOCK_ORDERINGS, "customer")
-    rows = inventory.stock_position_list(user=user, status=status, ordering=sort, **selection)
+    sort = _sort(request, selectors.STOCK_ORDERINGS, "customer")
+    rows = selectors.stock_position_list(user=user, status=status, ordering=sort, **selection)
     columns: list[tuple[str, int]] = [
         (_("Customer code"), 11),
         (_("Customer"), 26),
@@ -304,7 +290,7 @@ def stock_position_export(request: HttpRequest) -> HttpResponse:
         (_("Stock (units)"), 10),
         (_("Unit cost (CNY)"), 12),
         (_("Stock value at cost (CNY)"), 16),
-        (_("Units sold in %(days)s days") % {"days": inventory.WINDOW_DAYS}, 12),
+        (_("Units sold in %(days)s days") % {"days": selectors.WINDOW_DAYS}, 12),
         (_("Average daily sales"), 12),
         (_("Days of cover"), 10),
         (_("Status"), 14),
@@ -358,18 +344,18 @@ def stock_position_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def stock_alerts(request: HttpRequest) -> HttpResponse:
     """Stock-out risks first (least cover first), then overstock (worst first), paged."""
-    user = _user(request)
+    user = page_user(request)
     _check_access(user)
     filters = _filters(request, AlertFilterForm)
     context = _common(filters)
-    as_of = (filters.form.cleaned_data.get("as_of") if filters.valid else None) or inventory.today()
+    as_of = (filters.form.cleaned_data.get("as_of") if filters.valid else None) or selectors.today()
     context["as_of"] = as_of
     if filters.valid:
         selection = {**filters.form.filters(), "as_of": as_of}
         kind = filters.form.cleaned_data.get("kind") or None
-        rows = inventory.stock_alert_list(user=user, kind=kind, **selection)
+        rows = selectors.stock_alert_list(user=user, kind=kind, **selection)
         context["page"], context["page_numbers"] = _page(request, rows)
-        context["totals"] = inventory.stock_totals(user=user, **selection)
+        context["totals"] = selectors.stock_totals(user=user, **selection)
     return _render(
         request,
         "sellthrough/inventory_alerts.html",
@@ -383,15 +369,15 @@ def stock_alerts(request: HttpRequest) -> HttpResponse:
 @cost_throttled
 def stock_alerts_export(request: HttpRequest) -> HttpResponse:
     """The stock alerts as an XLSX workbook (the same scope, filters and order as the page)."""
-    user = _user(request)
+    user = page_user(request)
     _check_access(user)
     filters = _filters(request, AlertFilterForm)
     if not filters.valid:
         messages = [str(e) for errors in filters.form.errors.values() for e in errors]
         return HttpResponse(" ".join(messages), status=400, content_type="text/plain")
-    as_of = filters.form.cleaned_data.get("as_of") or inventory.today()
+    as_of = filters.form.cleaned_data.get("as_of") or selectors.today()
     kind = filters.form.cleaned_data.get("kind") or None
-    rows = inventory.stock_alert_list(user=user, kind=kind, as_of=as_of, **filters.form.filters())
+    rows = selectors.stock_alert_list(user=user, kind=kind, as_of=as_of, **filters.form.filters())
     columns = [
         Column(_("Alert"), lambda r: str(STATUS_LABELS.get(r.kind, r.kind)), 14),
         Column(_("Customer code"), lambda r: r.customer_code, 11),
@@ -418,7 +404,7 @@ def _percent(rate: Any) -> float | None:
     return None if rate is None else round(float(rate) * 100, 1)
 
 
-def _rate_charts(top: list[inventory.SellThroughRate], daily: list[Any], by: str) -> dict[str, Any]:
+def _rate_charts(top: list[selectors.SellThroughRate], daily: list[Any], by: str) -> dict[str, Any]:
     """The data of the two charts, labels translated here (charts read it by json_script)."""
     return {
         "top": {
@@ -449,7 +435,7 @@ def sell_through_rate_export(request: HttpRequest) -> HttpResponse:
     an XLSX workbook; 400 with the reasons when the filters are not valid."""
     from roots.core.export import Column, xlsx_response
 
-    user = _user(request)
+    user = page_user(request)
     _check_access(user)
     filters = _filters(request, RateFilterForm)
     if not filters.valid:
@@ -461,8 +447,8 @@ def sell_through_rate_export(request: HttpRequest) -> HttpResponse:
         "date_from": data["date_from"],
         "date_to": data["date_to"],
     }
-    sort = _sort(request, inventory.RATE_ORDERINGS, "-sold")
-    rows = inventory.sell_through_rates(user=user, by=data["by"], ordering=sort, **selection)
+    sort = _sort(request, selectors.RATE_ORDERINGS, "-sold")
+    rows = selectors.sell_through_rates(user=user, by=data["by"], ordering=sort, **selection)
     columns = [
         Column(_("Code"), lambda r: r.key, 16),
         Column(_("Name"), lambda r: r.label, 30),
@@ -485,11 +471,11 @@ def sell_through_rate_export(request: HttpRequest) -> HttpResponse:
 def sell_through_rate(request: HttpRequest) -> HttpResponse:
     """Sell-through rate per outlet or per SKU over a period, with the top 20 and the daily
     units sold against stock of the selection."""
-    user = _user(request)
+    user = page_user(request)
     _check_access(user)
     filters = _filters(request, RateFilterForm)
     context = _common(filters)
-    sort = _sort(request, inventory.RATE_ORDERINGS, "-sold")
+    sort = _sort(request, selectors.RATE_ORDERINGS, "-sold")
     context["sort"] = sort
     data = filters.form.cleaned_data if filters.valid else {}
     context["by"] = data.get("by") or request.GET.get("by") or "outlet"
@@ -497,13 +483,13 @@ def sell_through_rate(request: HttpRequest) -> HttpResponse:
         period = {"date_from": data["date_from"], "date_to": data["date_to"]}
         selection = {**filters.form.filters(), **period}
         by = data["by"]
-        rows = inventory.sell_through_rates(user=user, by=by, ordering=sort, **selection)
+        rows = selectors.sell_through_rates(user=user, by=by, ordering=sort, **selection)
         context["page"], context["page_numbers"] = _page(request, rows)
         top = list(
-            inventory.sell_through_rates(user=user, by=by, ordering="-sold", **selection)[:TOP_N]
+            selectors.sell_through_rates(user=user, by=by, ordering="-sold", **selection)[:TOP_N]
         )
-        daily = inventory.sell_through_daily(user=user, **selection)
-        context["total"] = inventory.sell_through_total(user=user, **selection)
+        daily = selectors.sell_through_daily(user=user, **selection)
+        context["total"] = selectors.sell_through_total(user=user, **selection)
         context["total_percent"] = _percent(context["total"].rate)
         context["charts"] = _rate_charts(top, daily, by)
         context["period"] = period

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from roots.sales import daily_views as views
+from roots.sales.daily import views
 
 urlpatterns: list[URLPattern] = [
     path("daily/", views.daily_board, name="daily-board"),
