@@ -25,9 +25,9 @@ from roots.orders.api import ROUTES as ORDER_ROUTES
 from roots.org.api import ApiTokenViewSet, BranchViewSet, MeView, TokenView
 from roots.portal.api import ROUTES as PORTAL_ROUTES
 from roots.sales import api as sales_api
-from roots.sales import daily_api
+from roots.sales.daily import api as daily_api
 from roots.sellthrough import api as sellthrough_api
-from roots.sellthrough import inventory_api
+from roots.sellthrough.inventory import api as inventory_api
 from roots.service.api import ROUTES as SERVICE_ROUTES
 
 router = DefaultRouter(trailing_slash=True)

@@ -7,11 +7,11 @@ from drf_spectacular.views import SpectacularAPIView
 
 from roots.core import views as core_views
 from roots.core.apidocs import ApiDocsView
-from roots.org import views as org_views
+from roots.home import views as home_views
 
 urlpatterns = [
     path("", include("roots.org.urls")),
-    path("dashboard/", org_views.dashboard, name="dashboard"),
+    path("dashboard/", home_views.dashboard, name="dashboard"),
     path("search/", core_views.global_search, name="global-search"),
     path("customers/", include("roots.customers.urls")),
     path("", include("roots.customers.record_urls")),
@@ -21,10 +21,10 @@ urlpatterns = [
     path("", include("roots.finance.urls")),
     path("", include("roots.service.urls")),
     path("", include("roots.sellthrough.urls")),
-    path("", include("roots.sellthrough.inventory_urls")),
+    path("", include("roots.sellthrough.inventory.urls")),
     path("", include("roots.kpis.urls")),
     path("", include("roots.sales.urls")),
-    path("", include("roots.sales.daily_urls")),
+    path("", include("roots.sales.daily.urls")),
     path("", include("roots.notifications.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

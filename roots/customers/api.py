@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from roots.core.api import (
     CodeRelatedField,
-    HistoryEntrySerializer,
     RenderedTextField,
     RetrieveWithETagMixin,
     ScopedModelViewSet,
@@ -196,6 +193,7 @@ class OutletSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
 class ContactSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
     field_allow_list = policies.CONTACT_FIELDS
     fixed_fields = policies.CONTACT_FIXED_FIELDS
+    hidden_fields = policies.CONTACT_HIDDEN_FIELDS
 
     customer = ScopedSlugRelatedField(slug_field="code", queryset=Customer.objects.all())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
@@ -272,16 +270,6 @@ class CustomerViewSet(
                 "account_manager__last_name",
             )
         return queryset
-
-    @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
-    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def history(  # type: ignore[override]
-        self, request: Request, *args: Any, **kwargs: Any
-    ) -> Response:
-        """The record's change history, newest first: who, when, and what changed (a
-        customer user does not see the changes of our internal fields)."""
-        customer = self.get_object()
-        return Response(selectors.customer_history(user=request_user(request), customer=customer))
 
 
 class OutletViewSet(

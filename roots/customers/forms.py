@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
+from roots.core.exceptions import add_service_errors
 from roots.core.fields import AllowListFormMixin
 from roots.customers import policies
 from roots.customers.models import Contact, Customer, Outlet
@@ -55,14 +56,7 @@ class ServiceErrorsMixin:
     """Copy a service's ValidationError onto the form's fields (inline errors)."""
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                target = field if field in self.fields else None  # type: ignore[attr-defined]
-                for error in errors:
-                    self.add_error(target, error)  # type: ignore[attr-defined]
-        else:
-            for error in exc.messages:
-                self.add_error(None, error)  # type: ignore[attr-defined]
+        add_service_errors(self, exc)  # type: ignore[arg-type]
 
 
 class HttpsURLField(forms.URLField):

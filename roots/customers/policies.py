@@ -131,6 +131,10 @@ CONTACT_FIELDS: FieldAllowList = {
     Role.CUSTOMER_USER: CONTACT_CARD,
 }
 CONTACT_FIXED_FIELDS: FieldAllowList = {role: frozenset({"customer"}) for role in CUSTOMER_EDITORS}
+# The personal profile is our salespeople's knowledge of the person: the customer's own
+# users do not read it (their colleagues' birthdays, family, taboos) on the page, in the
+# API's answers or in the history.
+CONTACT_HIDDEN_FIELDS: FieldAllowList = {Role.CUSTOMER_USER: CONTACT_PROFILE}
 
 
 def can_create_customer(user: User) -> bool:
@@ -184,6 +188,11 @@ def can_reassign(user: User, customer: Customer) -> bool:
 def customer_writable_fields(user: User) -> frozenset[str]:
     """The customer fields `user`'s role may write (on the records it may edit)."""
     return writable_fields(user, CUSTOMER_FIELDS)
+
+
+def contact_hidden_fields(user: User) -> frozenset[str]:
+    """The contact fields `user` does not see (the personal profile, for customer users)."""
+    return CONTACT_HIDDEN_FIELDS.get(getattr(user, "role", ""), frozenset())
 
 
 def customer_hidden_fields(user: User) -> frozenset[str]:

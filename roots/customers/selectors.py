@@ -76,21 +76,19 @@ def customer_primary_contact(*, user: User, customer: Customer) -> Contact | Non
 
 
 def customer_history(*, user: User, customer: Customer) -> list[HistoryEntry]:
-    """The customer's change history as `user` may read it: without the changes of the
-    fields hidden from the user's role (a customer user does not see our classification
-    and internal notes), and without the entries that changed only those."""
+    """The customer's change history as `user` may read it: without the fields hidden from
+    the user's role (a customer user does not see our classification and internal notes)."""
     from roots.customers.policies import customer_hidden_fields
 
-    entries = history_entries(instance=customer)
-    hidden = customer_hidden_fields(user)
-    if not hidden:
-        return entries
-    shown: list[HistoryEntry] = []
-    for entry in entries:
-        changes = [c for c in entry["changes"] if c["field"] not in hidden]
-        if changes or entry["type"] != "changed":
-            shown.append({**entry, "changes": changes})
-    return shown
+    return history_entries(instance=customer, hidden=customer_hidden_fields(user))
+
+
+def contact_history(*, user: User, contact: Contact) -> list[HistoryEntry]:
+    """The contact's change history as `user` may read it (a customer user: without the
+    personal profile)."""
+    from roots.customers.policies import contact_hidden_fields
+
+    return history_entries(instance=contact, hidden=contact_hidden_fields(user))
 
 
 def outlet_list(*, user: User, search: str | None = None) -> QuerySet[Outlet]:

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from roots.core import i18n_text
 from roots.core.fields import check_allowed_fields
+from roots.core.numbers import next_number
 from roots.core.services import (
     apply_and_validate,
     lock_for_update,
     record_history_user,
-    sequence_next,
 )
 from roots.customers import policies
 from roots.customers.models import Contact, Customer, Outlet
@@ -25,23 +25,6 @@ from roots.org.models import Role
 
 if TYPE_CHECKING:
     from roots.org.models import User
-
-
-def _next_code(*, prefix: str, width: int, model: type[Customer] | type[Outlet]) -> str:
-    """The next free code `<prefix><number>`: the counter starts past the highest code of
-    that shape loaded in bulk (demo data, imports) and skips any code already taken."""
-    codes = model.objects.all_unscoped()
-    highest = (
-        codes.filter(code__regex=rf"^{prefix}[0-9]{{{width}}}$")
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    floor = int(highest[len(prefix) :]) if highest else 0
-    while True:
-        code = f"{prefix}{sequence_next(name=model.__name__.lower(), floor=floor):0{width}d}"
-        if not codes.filter(code=code).exists():
-            return code
 
 
 @transaction.atomic
@@ -73,7 +56,9 @@ def customer_create(*, user: User, data: Mapping[str, Any]) -> Customer:
     if manager is not None and values.get("branch") is not None:
         _check_manager_fits(manager=manager, branch=values["branch"])
     if not values.get("code"):
-        values["code"] = _next_code(prefix="C", width=6, model=Customer)
+        values["code"] = next_number(
+            model=Customer, prefix="C", width=6, sequence="customer", field="code"
+        )
     customer = Customer()
     _read_payment_terms(instance=customer, values=values)
     return apply_and_validate(instance=customer, data=values, user=user)
@@ -209,7 +194,9 @@ def outlet_create(*, user: User, data: Mapping[str, Any]) -> Outlet:
         fixed=policies.OUTLET_FIXED_FIELDS,
     )
     if not values.get("code"):
-        values["code"] = _next_code(prefix="S", width=7, model=Outlet)
+        values["code"] = next_number(
+            model=Outlet, prefix="S", width=7, sequence="outlet", field="code"
+        )
     return apply_and_validate(instance=Outlet(), data=values, user=user)
 
 

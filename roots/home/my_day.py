@@ -48,7 +48,7 @@ def daily_open(user: User) -> Tile | None:
     first, as opening the board does."""
     if not may_open(user, "daily-board"):
         return None
-    from roots.sales import daily_services
+    from roots.sales.daily import services as daily_services
     from roots.sales.models import DailyItem, DailyItemStatus
 
     today = daily_services.board_today()
@@ -154,7 +154,7 @@ def stock_outs(user: User) -> Tile | None:
     """Stock-out risks at the outlets of the customers in scope, as of today."""
     if not may_open(user, "stock-alerts"):
         return None
-    from roots.sellthrough import inventory
+    from roots.sellthrough.inventory import selectors as inventory
 
     count = len(inventory.stock_alert_list(user=user, kind=inventory.STOCK_OUT))
     return Tile(
@@ -213,7 +213,7 @@ def my_day(*, user: User) -> list[Tile]:
 def today_items(*, user: User, limit: int = 8) -> list[Any]:
     """The first open items of the user's daily board today (the board is built by
     `daily_open`)."""
-    from roots.sales import daily_services
+    from roots.sales.daily import services as daily_services
     from roots.sales.models import DailyItem, DailyItemStatus
 
     return list(

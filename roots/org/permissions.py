@@ -16,8 +16,7 @@ from roots.org import otp
 class TwoFactorRequired(exceptions.PermissionDenied):
     status_code = status.HTTP_403_FORBIDDEN
     default_detail = _("Two-factor verification required.")
-    default_code = "otp_required"
-    error_code = "otp_required"  # the `code` of the error answer
+    default_code = "otp_required"  # the `code` of the error answer
 
 
 class TwoFactorVerified(BasePermission):

@@ -1,4 +1,5 @@
-"""Sign-in, two-factor, language, and the landing pages of staff and portal users."""
+"""Sign-in, two-factor, language and the account page; `/` sends each user to their landing
+page (the staff dashboard is `roots.home`'s, the portal home `roots.portal`'s)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -24,9 +23,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from roots.core.http import safe_next
-from roots.customers.policies import can_create_customer
-from roots.customers.selectors import customer_dashboard_stats
-from roots.org import my_day, otp, services
+from roots.core.pages import page_user
+from roots.org import otp, services
 from roots.org.forms import LoginForm, OTPCodeForm, OTPVerifyForm
 from roots.org.models import Role, User, api_tokens
 
@@ -107,7 +105,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
     A user who already has a device must enter a code of it first (a verified session):
     the password alone never replaces the authenticator."""
-    user: User = request.user  # type: ignore[assignment]
+    user = page_user(request)
     verified = otp.is_verified(user)
     if otp.has_device(user) and not verified:
         return _verify_first(reverse("otp-setup"))
@@ -149,7 +147,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """The second step of sign-in for a user with a confirmed device: a code from the app,
     or a recovery code (used up)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = page_user(request)
     if not otp.has_device(user):
         return redirect("otp-setup")
     form = OTPVerifyForm(request.POST or None)
@@ -172,7 +170,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def otp_remove(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = page_user(request)
     if otp.is_required(user):
         messages.error(request, _("Your role requires two-factor authentication."))
         return redirect("account")
@@ -187,7 +185,7 @@ def otp_remove(request: HttpRequest) -> HttpResponse:
 @login_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Recovery codes: a new set on demand (POST, from a verified session), shown once."""
-    user: User = request.user  # type: ignore[assignment]
+    user = page_user(request)
     if not otp.has_device(user):
         return redirect("otp-setup")
     if not otp.is_verified(user):
@@ -213,7 +211,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 def account(request: HttpRequest) -> HttpResponse:
     """The signed-in user's own page: who they are, language, two-factor, recovery codes
     and API tokens."""
-    user: User = request.user  # type: ignore[assignment]
+    user = page_user(request)
     two_factor = otp.has_device(user)
     return render(
         request,
@@ -232,7 +230,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
     """Revoke one of the user's API tokens from the account page (another user's: 404)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = page_user(request)
     token = api_tokens().visible_to(user).filter(token_key=token_id).first()
     if token is None:
         raise Http404
@@ -244,102 +242,7 @@ def api_token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def api_tokens_revoke_all(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = page_user(request)
     count = services.api_tokens_revoke_all(user=user)
     messages.success(request, _("API tokens revoked: %(count)s.") % {"count": count})
     return redirect(f"{reverse('account')}#api-tokens")
-
-
-# Roles whose work starts from channel customers; the others get a personal dashboard.
-CUSTOMER_DASHBOARD_ROLES = frozenset(
-    {Role.HQ_ADMIN, Role.BRANCH_MANAGER, Role.ACCOUNT_MANAGER, Role.PRODUCT_MANAGER}
-)
-TIER_COLOURS = {"vip": "#ae3ec9", "major": "#206bc4", "ordinary": "#74b816", "small": "#adb5bd"}
-
-
-# The two faces of the customer-master roles' dashboard (`?view=`).
-MY_DAY_VIEW = "today"
-OVERVIEW_VIEW = "overview"
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The staff home. Account and branch managers land on "my day" (what waits on them
-    today, each queue linking to its filtered list); headquarters and product managers on
-    the customer-master summary (customers in scope by channel type and tier, key accounts,
-    outlets per province on the China map, recently changed customers). `?view=today` and
-    `?view=overview` switch between the two."""
-    user: User = request.user  # type: ignore[assignment]
-    if user.is_portal_user:
-        return redirect("portal-home")
-    if user.role not in CUSTOMER_DASHBOARD_ROLES:
-        return render(
-            request,
-            "org/dashboard.html",
-            {"stats": None, "two_factor": otp.has_device(user)},
-        )
-    view = request.GET.get("view")
-    if view not in (MY_DAY_VIEW, OVERVIEW_VIEW):
-        view = MY_DAY_VIEW if user.role in my_day.MY_DAY_ROLES else OVERVIEW_VIEW
-    if view == MY_DAY_VIEW:
-        return _my_day(request, user)
-    stats = customer_dashboard_stats(user=user)
-    english = get_language() != "zh-hans"
-    charts = {
-        "channel": {
-            "title": _("Customers by channel type"),
-            "items": [{"name": c.label, "value": c.count} for c in stats.by_channel],
-        },
-        "tier": {
-            "title": _("Customers by value tier"),
-            "items": [
-                {"name": t.label, "value": t.count, "color": TIER_COLOURS.get(t.key)}
-                for t in stats.by_tier
-            ],
-        },
-        "provinces": {
-            "title": _("Active outlets"),
-            "high": _("More"),
-            "low": _("Fewer"),
-            "items": [
-                {
-                    "name": p.short_name,
-                    "value": p.count,
-                    "label": (p.name_en or p.name) if english else p.name,
-                }
-                for p in stats.outlets_by_province
-            ],
-        },
-    }
-    return render(
-        request,
-        "org/dashboard.html",
-        {
-            "stats": stats,
-            "charts": charts,
-            "top_provinces": stats.outlets_by_province[:5],
-            "english": english,
-            "can_create": can_create_customer(user),
-            "my_day_url": f"{reverse('dashboard')}?view={MY_DAY_VIEW}",
-        },
-    )
-
-
-def _my_day(request: HttpRequest, user: User) -> HttpResponse:
-    """The "my day" page: the queues that wait on the user, today's open board items and
-    the latest notifications."""
-    from roots.notifications.selectors import latest
-
-    tiles = my_day.my_day(user=user)
-    return render(
-        request,
-        "org/my_day.html",
-        {
-            "tiles": tiles,
-            "waiting": sum(tile.count for tile in tiles),
-            "items": my_day.today_items(user=user),
-            "notifications": latest(user=user, limit=5),
-            "today": timezone.localdate(),
-            "overview_url": f"{reverse('dashboard')}?view={OVERVIEW_VIEW}",
-        },
-    )

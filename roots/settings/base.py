@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "roots.sales",
     "roots.kpis",
     "roots.notifications",
+    # The top apps, which gather the others: the staff home, the demo data set.
+    "roots.home",
+    "roots.demo",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +191,20 @@ WAREHOUSE_PATH = env_str("WAREHOUSE_PATH", str(VAR_DIR / "warehouse.duckdb"))
 
 # --- Background work -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Notifications and the outbox (docs/architecture.md) -------------------------------------
+# E-mail is written to the outbox in the business transaction and sent by `db_worker`
+# (`deliver_outbox`, swept by cron). True: send right after the commit, in the committing
+# process (the test settings; no worker needed).
+OUTBOX_DELIVER_ON_COMMIT = env_bool("OUTBOX_DELIVER_ON_COMMIT", False)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)  # the first back-off; it doubles
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 300)  # a worker's lease on its batch
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)  # sent mail
+NOTIFICATIONS_KEEP_DAYS = env_int("NOTIFICATIONS_KEEP_DAYS", 90)  # read notifications
+NOTIFICATIONS_KEEP_UNREAD_DAYS = env_int("NOTIFICATIONS_KEEP_UNREAD_DAYS", 365)
+# Fault injection for tests/test_outbox_kill.py: the worker kills itself after its claim.
+OUTBOX_TEST_CRASH_BEFORE_SEND = env_bool("OUTBOX_TEST_CRASH_BEFORE_SEND", False)
 
 # --- Demo ----------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "roots-demo-2026")

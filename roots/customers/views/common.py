@@ -7,20 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from roots.core.exceptions import PreconditionFailedError
+from roots.core.pages import page_user, posted_version, run_service
 from roots.customers import policies, selectors
 from roots.customers.models import Customer
-from roots.org.models import User
-
-
-def request_user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def sectioned(form: BaseForm, sections: list[tuple[str, Any, list[str]]]) -> list[dict[str, Any]]:
@@ -33,19 +28,12 @@ def sectioned(form: BaseForm, sections: list[tuple[str, Any, list[str]]]) -> lis
     return grouped
 
 
-def posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
-
-
 def changed_values(form: BaseForm) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data}
 
 
 def editable_customer(request: HttpRequest, code: str) -> Customer:
-    user = request_user(request)
+    user = page_user(request)
     customer = get_object_or_404(selectors.customer_list(user=user), code=code)
     if not policies.can_edit_customer(user, customer):
         raise PermissionDenied(_("You may not change this customer's records."))
@@ -89,14 +77,9 @@ def submit_edit(
     if not data:
         messages.info(request, _("Nothing was changed."))
         return EditSubmission(redirect(detail_url), version, False)
-    try:
-        update(data=data, expected_version=version)
-    except ValidationError as exc:
-        form.add_service_errors(exc)
-    except PreconditionFailedError as exc:
-        form.add_error(None, str(exc))
-        return EditSubmission(None, version, True)
-    else:
+    _saved, status = run_service(form, lambda: update(data=data, expected_version=version))
+    if status == 200:
         messages.success(request, saved_message)
         return EditSubmission(redirect(detail_url), version, False)
-    return EditSubmission(None, version, False)
+    # Someone else's change meanwhile (or a refusal in the record's state) is a conflict.
+    return EditSubmission(None, version, status in (409, 412))

@@ -16,14 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from roots.core.exceptions import PreconditionFailedError
-from roots.core.selectors import history_entries
+from roots.core.pages import page_user, posted_version
 from roots.customers import policies, selectors, services
 from roots.customers.forms import ContactForm
 from roots.customers.models import Contact
 from roots.customers.views.common import (
     editable_customer,
-    posted_version,
-    request_user,
     sectioned,
     submit_edit,
 )
@@ -66,14 +64,15 @@ CONTACT_SECTIONS: list[tuple[str, Any, list[str]]] = [
 # --- contacts --------------------------------------------------------------------------------
 @login_required
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
+    user = page_user(request)
     contact = get_object_or_404(selectors.contact_list(user=user), pk=pk)
     return render(
         request,
         "customers/contact_detail.html",
         {
             "contact": contact,
-            "history": history_entries(instance=contact),
+            "history": selectors.contact_history(user=user, contact=contact),
+            "profile_shown": not policies.contact_hidden_fields(user),
             "can_edit": policies.can_edit_customer(user, contact.customer),
         },
     )
@@ -81,7 +80,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def contact_create(request: HttpRequest, code: str) -> HttpResponse:
-    user = request_user(request)
+    user = page_user(request)
     customer = editable_customer(request, code)
     form = ContactForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +107,7 @@ def contact_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
+    user = page_user(request)
     contact = get_object_or_404(selectors.contact_list(user=user), pk=pk)
     if not policies.can_edit_customer(user, contact.customer):
         raise PermissionDenied(_("You may not change this customer's records."))
@@ -140,7 +139,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
+    user = page_user(request)
     contact: Contact = get_object_or_404(selectors.contact_list(user=user), pk=pk)
     if not policies.can_edit_customer(user, contact.customer):
         raise PermissionDenied(_("You may not change this customer's records."))

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from roots.core.pages import page_user
 from roots.core.selectors import history_entries
 from roots.customers import policies, selectors, services
 from roots.customers.forms import OutletForm
 from roots.customers.views.common import (
     editable_customer,
-    request_user,
     sectioned,
     submit_edit,
 )
@@ -36,7 +36,7 @@ OUTLET_SECTIONS: list[tuple[str, Any, list[str]]] = [
 
 @login_required
 def outlet_detail(request: HttpRequest, code: str) -> HttpResponse:
-    user = request_user(request)
+    user = page_user(request)
     outlet = get_object_or_404(selectors.outlet_list(user=user), code=code)
     point = None
     if outlet.latitude is not None and outlet.longitude is not None:
@@ -65,7 +65,7 @@ def outlet_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def outlet_create(request: HttpRequest, code: str) -> HttpResponse:
-    user = request_user(request)
+    user = page_user(request)
     customer = editable_customer(request, code)
     form = OutletForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +92,7 @@ def outlet_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def outlet_edit(request: HttpRequest, code: str) -> HttpResponse:
-    user = request_user(request)
+    user = page_user(request)
     outlet = get_object_or_404(selectors.outlet_list(user=user), code=code)
     if not policies.can_edit_customer(user, outlet.customer):
         raise PermissionDenied(_("You may not change this customer's records."))

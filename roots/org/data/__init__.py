@@ -1,7 +1,7 @@
 """Reference data of the organisation: provinces, cities, branches (工贸公司), call centres.
 
 Plain Python so that it is typed, linted and importable without a database; the demo data
-generator (`roots.org.demo`) and anything else that needs the real geography read it here.
+generator (`roots.demo`) and anything else that needs the real geography read it here.
 """
 
 from roots.org.data.branches import BRANCHES, BranchRef, CallCenterRef, call_centers

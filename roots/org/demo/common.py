@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 def _as_of() -> date:
     pinned = os.environ.get("DEMO_AS_OF", "")
-    return date.fromisoformat(pinned) if pinned else date.today()
+    return date.fromisoformat(pinned) if pinned else timezone.localdate()
 
 
 AS_OF = _as_of()

@@ -105,7 +105,7 @@ def test_lockout_after_failure_limit_answers_429_on_the_token_endpoint(personas)
     locked = _login("am_a")  # even with the right password
     assert locked.status_code == 429
     assert locked["Content-Type"] == "application/json"
-    assert set(locked.json()) == {"detail", "errors"}
+    assert set(locked.json()) == {"detail", "code", "errors"}
 
 
 def test_lockout_is_per_user(personas):
@@ -203,7 +203,7 @@ def test_role_that_requires_two_factor_without_device_gets_403(personas, setting
     settings.OTP_REQUIRED_ROLES = ["hq_admin"]
     response = _login("hq")
     assert response.status_code == 403
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "code", "errors"}
     assert _login("am_a").status_code == 200
 
 
@@ -245,7 +245,7 @@ def test_no_credentials_answers_401(personas, url):
     response = APIClient().get(url)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "code", "errors"}
 
 
 def test_unknown_token_answers_401(personas):

@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from roots.customers.models import Customer
-from roots.org.demo import SCALES, reset_demo_data, seed_demo
+from roots.demo.seeder import SCALES, reset_demo_data, seed_demo
 
 
 class Command(BaseCommand):

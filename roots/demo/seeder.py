@@ -21,11 +21,10 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from simple_history.utils import bulk_create_with_history
 
+from roots.catalog.demo import seed_catalog
 from roots.core.models import Sequence
 from roots.customers.models import ChannelType, Contact, Customer, CustomerStatus, Outlet
-from roots.org.data import BRANCHES, CITIES, PROVINCES, BranchRef, call_centers, words
-from roots.org.demo.common import DEMO_EMAIL_DOMAIN, DemoRandom, apportion
-from roots.org.demo.companies import (
+from roots.demo.companies import (
     CHANNEL_ORDER,
     CHANNELS,
     CustomerFactory,
@@ -33,8 +32,17 @@ from roots.org.demo.companies import (
     Territory,
     assign_value,
 )
+from roots.finance.demo import seed_finance
+from roots.orders.custom.demo import seed_custom_orders
+from roots.orders.demo import seed_orders
+from roots.org.data import BRANCHES, CITIES, PROVINCES, BranchRef, call_centers, words
+from roots.org.demo.common import DEMO_EMAIL_DOMAIN, DemoRandom, apportion
 from roots.org.models import Branch, CallCenter, Province, Role, User
+from roots.portal.demo import seed_news
 from roots.procurement.models import Supplier
+from roots.sales.demo import seed_sales
+from roots.sellthrough.demo import seed_sellthrough
+from roots.service.demo import seed_complaints
 
 HISTORY_REASON = "seed_demo"
 AS_OF_END = date.max
@@ -177,20 +185,10 @@ class Seeder:
         self._portal_users(plans, suppliers)
         self._sequences()
         step("portal users")
-        from roots.catalog.demo import seed_catalog  # the catalog's demo imports ours
-
         self.report.counts.update(seed_catalog(scale=self.scale.name, rng=self.rand("catalog")))
         step("catalog, stock and prices")
         # Each app's demo reads what the steps before it wrote (orders need prices and
         # stock, invoices need shipped orders), so the order matters.
-        from roots.finance.demo import seed_finance
-        from roots.orders.custom_demo import seed_custom_orders
-        from roots.orders.demo import seed_orders
-        from roots.portal.demo import seed_news
-        from roots.sales.demo import seed_sales
-        from roots.sellthrough.demo import seed_sellthrough
-        from roots.service.demo import seed_complaints
-
         for label, seed in (
             ("orders and promotions", seed_orders),
             ("custom orders", seed_custom_orders),

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from roots.home import my_day
 from roots.orders import services as order_services
 from roots.orders.tests.test_custom_support import quoted
-from roots.org import my_day
 from roots.sales.models import DailyItem, DailyItemKind
 from roots.sales.tests.test_pipeline_support import make_opportunity
 from roots.service import services as complaint_services

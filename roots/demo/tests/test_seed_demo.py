@@ -20,11 +20,12 @@ from django.db import models
 from django.utils import timezone
 
 from roots.customers.models import ChannelType, Contact, Customer, Outlet, Tier
+from roots.demo.seeder import reset_demo_data, seed_demo
 from roots.finance.models import Dispute, DisputeStatus, Statement, StatementStatus
 from roots.orders.models import CustomOrder, CustomOrderStatus, Order, OrderStatus
 from roots.org import geo
 from roots.org.data import BRANCHES, CITIES, PROVINCES, call_centers
-from roots.org.demo import demo_logins, reset_demo_data, seed_demo
+from roots.org.demo import demo_logins
 from roots.org.models import Branch, CallCenter, Province, Role, User
 from roots.procurement.models import Supplier
 from roots.sellthrough.models import Upload
