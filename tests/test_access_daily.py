@@ -20,7 +20,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from conftest import Personas
-from roots.sales import daily_services as services
+from roots.sales.daily import services
 from roots.sales.models import DailyItem, DailyItemKind, DailyItemStatus
 from tests.test_access_matrix import ROLES, STAFF, _browser, _check_roles, _isolated
 
