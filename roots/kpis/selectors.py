@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from roots.customers.models import Customer
 from roots.finance.models import CREDIT_STATUSES, Expense, ExpenseKind
+from roots.kpis.policies import may_see_account_manager, may_see_branch
 from roots.org.models import Branch, Role, User
 from roots.sellthrough.models import CategorySales, SellThrough
 from roots.service.models import Complaint
@@ -436,7 +437,7 @@ def trend_of(collected: Collected, pks: Iterable[int], *, single: bool = False) 
     return points
 
 
-# --- who may see which KPIs --------------------------------------------------------------------
+# --- whose KPIs (who may see them: policies.py) -------------------------------------------
 def _clean_key(value: str) -> str:
     # PostgreSQL refuses NUL in a text parameter; no code or username holds one.
     if "\x00" in value or len(value) > 150:
@@ -470,30 +471,12 @@ def kpi_account_manager(*, user: User, username: str) -> User:
     return found
 
 
-def may_see_account_manager(user: User, account_manager: User) -> bool:
-    if not user.is_active:
-        return False
-    if user.role == Role.HQ_ADMIN:
-        return True
-    if user.role == Role.BRANCH_MANAGER:
-        return user.branch_id is not None and user.branch_id == account_manager.branch_id
-    return user.pk == account_manager.pk
-
-
 def kpi_branch(*, user: User, code: str) -> Branch:
     """A branch whose KPIs the user may see: its branch manager and headquarters."""
     found = Branch.objects.visible_to(user).filter(code=_clean_key(code)).first()
     if found is None or not may_see_branch(user, found):
         raise Http404
     return found
-
-
-def may_see_branch(user: User, branch: Branch) -> bool:
-    if not user.is_active:
-        return False
-    if user.role == Role.HQ_ADMIN:
-        return True
-    return user.role == Role.BRANCH_MANAGER and user.branch_id == branch.pk
 
 
 # --- the reports -------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from roots.core.pages import page_user, render_page
 from roots.core.templatetags.roots_ui import grouped
 from roots.core.throttling import cost_throttled
 from roots.customers.models import Customer
-from roots.kpis import export, selectors
+from roots.kpis import export, policies, selectors
 from roots.kpis.selectors import KpiValues, Period, Report, Row
 from roots.org.models import Branch, Role, User
 
@@ -391,7 +391,7 @@ def _customer_page(
     if user.is_staff_role:
         crumbs = [_home_crumb()]
         manager = customer.account_manager
-        if manager and selectors.may_see_account_manager(user, manager):
+        if manager and policies.may_see_account_manager(user, manager):
             crumbs.append(
                 (manager.display_name, reverse("kpi-account-manager", args=[manager.username]))
             )
@@ -421,7 +421,7 @@ def _account_manager_page(
     crumbs: list[tuple[str, str | None]] = []
     if not home:
         crumbs.append(_home_crumb())
-        if manager.branch and selectors.may_see_branch(user, manager.branch):
+        if manager.branch and policies.may_see_branch(user, manager.branch):
             crumbs.append((manager.branch.name, reverse("kpi-branch", args=[manager.branch.code])))
     customers = selectors.account_manager_customers(user=user, account_manager=manager)
     return _render(

@@ -23,17 +23,16 @@ from django.conf import settings
 from django.db import models
 from simple_history.utils import bulk_create_with_history
 
+from roots.catalog.demo import PromoRow, promotion_table, seed_promotions
 from roots.catalog.models import (
-    Category,
     CustomerPrice,
     PriceListItem,
-    Promotion,
     Sku,
     StockLevel,
 )
 from roots.core.models import Sequence
 from roots.core.search import build_search_text
-from roots.customers.models import ChannelType, Customer, CustomerStatus, Outlet
+from roots.customers.models import Customer, CustomerStatus, Outlet
 from roots.org.demo.common import (
     AS_OF,
     DemoRandom,
@@ -63,30 +62,6 @@ DAYS = 180
 OPEN_CREDIT_SHARE = Decimal("0.35")
 S = OrderStatus
 
-# (code, name, description, start, end, channels, category codes, percent, published)
-PromotionRow = tuple[str, str, str, date, date, tuple[str, ...], tuple[str, ...], int, bool]
-PROMOTIONS: tuple[PromotionRow, ...] = (
-    ("PR2026-NY", "新春焕新季", "春节前冰箱、洗衣机焕新，全渠道让利。",
-     date(2026, 1, 5), date(2026, 2, 28), (), ("REF", "WM"), 8, True),
-    ("PR2026-AC", "空调迎夏备货", "夏季空调提前备货，连锁渠道专享。",
-     date(2026, 3, 15), date(2026, 6, 20),
-     (ChannelType.MULTINATIONAL_CHAIN, ChannelType.LOCAL_CHAIN), ("AC",), 6, True),
-    ("PR2026-WH", "热水器以旧换新", "热水器以旧换新补贴。",
-     date(2026, 2, 1), date(2026, 5, 31), (), ("WH",), 5, True),
-    ("PR2026-618", "618 年中大促", "年中大促，专卖店与专营店加码。",
-     date(2026, 6, 1), date(2026, 6, 30),
-     (ChannelType.FRANCHISE_STORE, ChannelType.SPECIALTY_STORE), (), 4, True),
-    ("PR2026-KIT", "厨电套购节", "烟灶套购优惠。",
-     date(2026, 4, 1), date(2026, 12, 31), (), ("KIT",), 7, True),
-    ("PR2026-TV", "电视旺季冲量", "下半年电视冲量，百货渠道专享。",
-     date(2026, 7, 1), date(2026, 12, 31), (ChannelType.DEPARTMENT_STORE,), ("TV",), 6, True),
-    ("PR2026-D11", "双十一备货", "双十一全品类备货让利。", date(2026, 10, 15), date(2026, 11, 30),
-     (), (), 3, True),
-    ("PR2026-REF", "冰箱年末清仓", "年末冰箱库存调整。", date(2026, 12, 1), date(2026, 12, 31),
-     (ChannelType.LOCAL_CHAIN,), ("REF", "FRZ"), 10, True),
-    ("PR2027-NY", "2027 新春焕新（草稿）", "待总部审批。", date(2027, 1, 5), date(2027, 2, 28),
-     (), ("REF", "WM"), 8, False),
-)  # fmt: skip
 CANCEL_REASONS = (
     "门店装修，暂缓进货",
     "客户重复下单",
@@ -125,71 +100,6 @@ def _search_text(*parts: str) -> str:
 
 def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-# --- promotions ----------------------------------------------------------------------------
-def seed_promotions() -> list[Promotion]:
-    """The demo promotions (some ended, some running through 2026, one draft for 2027)."""
-    if Promotion.objects.all_unscoped().exists():
-        return list(Promotion.objects.all_unscoped())
-    categories = {c.code: c for c in Category.objects.all_unscoped()}
-    creator = User.objects.filter(role=Role.HQ_ADMIN).order_by("username").first()
-    rows = [
-        Promotion(
-            code=code,
-            name=name,
-            description=text,
-            valid_from=start,
-            valid_to=end,
-            channel_types=sorted(str(c) for c in channels),
-            discount_percent=Decimal(percent),
-            is_published=published,
-            created_by=creator,
-            search_text=build_search_text(code, name),
-        )
-        for code, name, text, start, end, channels, _cats, percent, published in PROMOTIONS
-    ]
-    _save(Promotion, rows)
-    saved = {p.code: p for p in Promotion.objects.all_unscoped()}
-    through = Promotion.categories.through
-    links = [
-        through(promotion_id=saved[code].pk, category_id=categories[cat].pk)
-        for code, *_rest, cats, _p, _pub in PROMOTIONS
-        for cat in cats
-        if cat in categories
-    ]
-    through.objects.bulk_create(links)
-    return list(saved.values())
-
-
-@dataclass
-class _Promo:
-    pk: int
-    start: date
-    end: date
-    channels: frozenset[str]
-    categories: frozenset[int]
-    percent: Decimal
-
-
-def _promotion_table() -> list[_Promo]:
-    through = Promotion.categories.through
-    cats: dict[int, set[int]] = {}
-    for promotion_id, category_id in through.objects.values_list("promotion_id", "category_id"):
-        cats.setdefault(promotion_id, set()).add(category_id)
-    table = [
-        _Promo(
-            p.pk,
-            p.valid_from,
-            p.valid_to,
-            frozenset(p.channel_types),
-            frozenset(cats.get(p.pk, ())),
-            p.discount_percent,
-        )
-        for p in Promotion.objects.all_unscoped().filter(is_published=True)
-    ]
-    table.sort(key=lambda p: (p.percent, p.start, p.pk), reverse=True)
-    return table
 
 
 # --- orders --------------------------------------------------------------------------------
@@ -336,7 +246,7 @@ class _Generator:
         self.buyers = buyers
         self.cum_weights = list(itertools.accumulate(b.weight for b in buyers))
         self.staff = _Staff()
-        self.promotions = _promotion_table()
+        self.promotions = promotion_table()
         self.tz = ZoneInfo(settings.TIME_ZONE)
         stock_rows = list(
             StockLevel.objects.all_unscoped()
@@ -383,7 +293,7 @@ class _Generator:
                 price = own
         return Decimal(price)
 
-    def promotion(self, customer: Customer, sku_id: int, day: date) -> _Promo | None:
+    def promotion(self, customer: Customer, sku_id: int, day: date) -> PromoRow | None:
         for promo in self.promotions:
             if not promo.start <= day <= promo.end:
                 continue
