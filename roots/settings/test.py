@@ -14,6 +14,8 @@ from roots.settings.base import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The outbox sends right after the commit, in the test process (`mail.outbox` sees it).
+OUTBOX_DELIVER_ON_COMMIT = True
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
@@ -33,3 +35,7 @@ if os.environ.get("TEST_DB_SUFFIX"):
     DATABASES["default"]["TEST"]["NAME"] = (  # noqa: F405
         f"test_{DATABASES['default']['NAME']}_{os.environ['TEST_DB_SUFFIX']}"  # noqa: F405
     )
+
+# A test-only app whose life-cycle proves that the declaration alone gives the API actions,
+# page actions, schema and access-matrix rows (tests/test_lifecycle_declared.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.lifecycle_app"]  # noqa: F405
