@@ -120,6 +120,7 @@ lint:
 	.venv/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=roots.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=roots.settings.test $(MANAGE) makemigrations --check --dry-run -v 0
+	DJANGO_SETTINGS_MODULE=roots.settings.test $(MANAGE) lifecycle_diagrams --check
 	.venv/bin/mypy roots conftest.py
 
 fmt:
