@@ -4,15 +4,13 @@ again, must leave the feed holding exactly the file (row count, Σ units, Σ rev
 It runs outside the test database, in processes of its own against a fresh database: a
 SQLite file in a temporary directory, or, when the tests run on PostgreSQL, a database of
 its own on the same server (created and dropped here). Setting up takes a migrate (some
-20 s), so the test is marked slow; under `make test` the fresh database is a copy of the
-migrated template database (tests/db_template.py), and the migrate has nothing to do.
+20 s), so the test is marked slow.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -23,11 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import dj_database_url
 import pytest
 from django.conf import settings
-
-from tests import db_template
 
 pytestmark = pytest.mark.slow
 
@@ -110,24 +105,14 @@ def database(tmp_path) -> Iterator[Database]:
         base = main.rsplit("/", 1)[0]
         name = f"roots_st_fault_{os.environ.get('TOX_PARALLEL_ENV', 'main')}".lower()
         name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)[:60]
-        # Under `make test` a copy of the migrated template (tests/db_template.py): the
-        # `migrate` below then has nothing to do, and the migrations are tested there.
-        template = ""
-        if db_template.enabled():
-            source = db_template.template_name(main.rsplit("/", 1)[1], "postgresql")
-            template = f' TEMPLATE "{source}"'
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"{template}')
+            conn.execute(f'CREATE DATABASE "{name}"')
         yield Database(f"{base}/{name}")
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
-        path = tmp_path / "fault.sqlite3"
-        if db_template.enabled():  # a copy of the migrated template, as above
-            main_name = dj_database_url.parse(settings.DATABASE_URL)["NAME"]
-            shutil.copyfile(db_template.template_name(main_name, "sqlite"), path)
-        yield Database(f"sqlite:///{path}")
+        yield Database(f"sqlite:///{tmp_path / 'fault.sqlite3'}")
 
 
 def _env(database: Database, tmp_path: Path) -> dict[str, str]:
