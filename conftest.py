@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import zlib
 from dataclasses import dataclass
 
 import pytest
@@ -28,6 +30,35 @@ from roots.procurement.models import Supplier
 pytest_plugins = ["tests.browser"]
 
 PASSWORD = "pass-word-123"
+
+
+def pytest_collection_modifyitems(config, items):
+    """`TEST_SHARD=i/n` keeps the i-th of n shards of the collected tests, chosen by a hash
+    of each test's id (stable between runs), so that n processes can share a long file such
+    as the schema fuzzing, each with a test database of its own (`TEST_DB_SUFFIX`)."""
+    shard = os.environ.get("TEST_SHARD")
+    if not shard:
+        return
+    index, count = (int(part) for part in shard.split("/"))
+    kept, dropped = [], []
+    for item in items:
+        mine = zlib.crc32(f"{item.nodeid}|{item.name}".encode()) % count == index
+        (kept if mine else dropped).append(item)
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """The test database is a copy of a template migrated once per schema (tests/db_template.py)
+    rather than migrated anew by every test process."""
+    from tests.db_template import create_test_database, destroy_test_database
+
+    with django_db_blocker.unblock():
+        original = create_test_database()
+    yield
+    with django_db_blocker.unblock():
+        destroy_test_database(original)
 
 
 @pytest.fixture

@@ -128,9 +128,7 @@ def _aim(case, personas) -> None:
 # has every phase, including the deterministic boundary values of the coverage phase; the
 # account manager's run (the same operations, a narrower scope) generates examples and
 # fuzzes, which keeps the file within its time budget.
-def _load_schema(*, phases: list[str]) -> Any:
-    document = SchemaGenerator().get_schema(request=None, public=True)
-    raw = json.loads(OpenApiJsonRenderer().render(document, renderer_context={}))
+def _load_schema(raw: dict[str, Any], *, phases: list[str]) -> Any:
     loaded = schemathesis.openapi.from_dict(raw, config=schemathesis.Config())
     loaded.app = get_wsgi_application()
     loaded.location = "/api/schema/"
@@ -138,8 +136,10 @@ def _load_schema(*, phases: list[str]) -> Any:
     return loaded
 
 
-schema = _load_schema(phases=["examples", "coverage", "fuzzing"])
-schema_without_coverage = _load_schema(phases=["examples", "fuzzing"])
+_document = SchemaGenerator().get_schema(request=None, public=True)
+_raw = json.loads(OpenApiJsonRenderer().render(_document, renderer_context={}))
+schema = _load_schema(_raw, phases=["examples", "coverage", "fuzzing"])
+schema_without_coverage = _load_schema(json.loads(json.dumps(_raw)), phases=["examples", "fuzzing"])
 
 
 @schema.parametrize()

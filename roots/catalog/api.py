@@ -268,7 +268,9 @@ class CatalogViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.get_object()
-        if not policies.can_edit_catalog(request_user(request)):
+        # Who may create a record of the collection may change its records.
+        allowed = type(self).create_permission
+        if allowed is not None and not allowed(request_user(request)):
             raise exceptions.PermissionDenied()
         return super().update(request, *args, **kwargs)
 
@@ -506,12 +508,7 @@ class PromotionSerializer(AllowListSerializerMixin, serializers.ModelSerializer)
         return attrs
 
 
-class PromotionViewSet(
-    ServiceWriteMixin,
-    RetrieveWithETagMixin,
-    mixins.ListModelMixin,
-    ScopedModelViewSet,
-):
+class PromotionViewSet(CatalogViewSet):
     """Promotions: headquarters and product managers create, change and delete them (drafts
     included); other staff read the published ones; a customer user the published ones of
     its channel type that are valid today."""
@@ -530,12 +527,6 @@ class PromotionViewSet(
         return selectors.promotion_list(user=scope_user(self.request)).prefetch_related(
             "categories", "product_models", "skus"
         )
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.get_object()
-        if not policies.can_edit_promotions(request_user(request)):
-            raise exceptions.PermissionDenied()
-        return super().update(request, *args, **kwargs)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         promotion = self.get_object()

@@ -154,6 +154,15 @@ def _price_field() -> forms.DecimalField:
     )
 
 
+def _sku_field() -> ByCodeField:
+    """A SKU typed by its code (the form scopes its queryset to the user)."""
+    return ByCodeField(
+        label=_("SKU"),
+        queryset=Sku.objects.none(),
+        help_text=_("The SKU code, e.g. BCD-216STPT-W."),
+    )
+
+
 def _business_code(max_length: int, example: str) -> forms.RegexField:
     """The API's rule for business codes (capitals, digits and hyphens), in a form."""
     return forms.RegexField(
@@ -325,11 +334,7 @@ class PriceListItemForm(CatalogRecordForm):
         role: fields - {"price_list"} for role, fields in policies.PRICE_LIST_ITEM_FIXED.items()
     }
 
-    sku = ByCodeField(
-        label=_("SKU"),
-        queryset=Sku.objects.none(),
-        help_text=_("The SKU code, e.g. BCD-216STPT-W."),
-    )
+    sku = _sku_field()
     price = _price_field()
 
     class Meta:
@@ -353,11 +358,7 @@ class CustomerPriceForm(CatalogRecordForm):
         queryset=Customer.objects.none(),
         help_text=_("The customer code, e.g. C000123."),
     )
-    sku = ByCodeField(
-        label=_("SKU"),
-        queryset=Sku.objects.none(),
-        help_text=_("The SKU code, e.g. BCD-216STPT-W."),
-    )
+    sku = _sku_field()
     price = _price_field()
 
     class Meta:

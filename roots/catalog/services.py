@@ -4,7 +4,7 @@ only headquarters and product managers write (`policies.can_edit_catalog`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,21 +24,15 @@ from roots.catalog.models import (
     StockLevel,
     Warehouse,
 )
+from roots.core.crud import record_delete, record_services
 from roots.core.exceptions import ConflictError
-from roots.core.models import VersionedModel
 from roots.core.numbers import next_number
-from roots.core.services import (
-    apply_and_validate,
-    lock_for_update,
-    record_history_user,
-)
+from roots.core.services import apply_and_validate, lock_for_update, record_history_user
 
 if TYPE_CHECKING:
     from datetime import date
 
     from roots.org.models import User
-
-V = TypeVar("V", bound=VersionedModel)
 
 
 def _check_writer(user: User) -> None:
@@ -46,143 +40,12 @@ def _check_writer(user: User) -> None:
         raise PermissionDenied(_("You may not change the catalog."))
 
 
-def _create(*, user: User, instance: V, data: Mapping[str, Any]) -> V:
-    _check_writer(user)
-    return apply_and_validate(instance=instance, data=dict(data), user=user)
-
-
-def _update(
-    *,
-    user: User,
-    instance: V,
-    data: Mapping[str, Any],
-    expected_version: int | None,
-    fixed: tuple[str, ...] = (),
-) -> V:
-    """Change a record; the fields in `fixed` (its code, its parent record) cannot change."""
-    _check_writer(user)
-    locked = lock_for_update(instance=instance, expected_version=expected_version)
-    values = dict(data)
-    for name in fixed:
-        if name not in values:
-            continue
-        new = values.pop(name)
-        current = getattr(locked, name)
-        if getattr(new, "pk", new) != getattr(current, "pk", current):
-            raise ValidationError({name: [_("This field cannot change.")]})
-    return apply_and_validate(instance=locked, data=values, user=user)
-
-
-# --- categories and product models ---------------------------------------------------------
-@transaction.atomic
-def category_create(*, user: User, data: Mapping[str, Any]) -> Category:
-    """Add a product category."""
-    return _create(user=user, instance=Category(), data=data)
-
-
-@transaction.atomic
-def category_update(
-    *, user: User, category: Category, data: Mapping[str, Any], expected_version: int | None = None
-) -> Category:
-    """Rename or move a category; its code stays and it cannot become its own ancestor."""
+def _check_not_own_ancestor(data: Mapping[str, Any], category: Category | None) -> None:
     parent = data.get("parent")
-    while parent is not None:
+    while category is not None and parent is not None:
         if parent.pk == category.pk:
             raise ValidationError({"parent": [_("A category cannot be under itself.")]})
         parent = parent.parent
-    return _update(
-        user=user,
-        instance=category,
-        data=data,
-        expected_version=expected_version,
-        fixed=("code",),
-    )
-
-
-@transaction.atomic
-def product_model_create(*, user: User, data: Mapping[str, Any]) -> ProductModel:
-    """Add a product model (a product line)."""
-    return _create(user=user, instance=ProductModel(), data=data)
-
-
-@transaction.atomic
-def product_model_update(
-    *,
-    user: User,
-    product_model: ProductModel,
-    data: Mapping[str, Any],
-    expected_version: int | None = None,
-) -> ProductModel:
-    return _update(
-        user=user,
-        instance=product_model,
-        data=data,
-        expected_version=expected_version,
-        fixed=("code",),
-    )
-
-
-@transaction.atomic
-def regional_variant_create(*, user: User, data: Mapping[str, Any]) -> RegionalVariant:
-    """Record how a product model is tuned for a region."""
-    return _create(user=user, instance=RegionalVariant(), data=data)
-
-
-@transaction.atomic
-def regional_variant_update(
-    *,
-    user: User,
-    regional_variant: RegionalVariant,
-    data: Mapping[str, Any],
-    expected_version: int | None = None,
-) -> RegionalVariant:
-    return _update(
-        user=user,
-        instance=regional_variant,
-        data=data,
-        expected_version=expected_version,
-        fixed=("product_model",),
-    )
-
-
-# --- SKUs ----------------------------------------------------------------------------------
-@transaction.atomic
-def sku_create(*, user: User, data: Mapping[str, Any]) -> Sku:
-    """Add a SKU to a product model."""
-    return _create(user=user, instance=Sku(), data=data)
-
-
-@transaction.atomic
-def sku_update(
-    *, user: User, sku: Sku, data: Mapping[str, Any], expected_version: int | None = None
-) -> Sku:
-    """Change a SKU's attributes, list price or activity; its code stays."""
-    return _update(
-        user=user, instance=sku, data=data, expected_version=expected_version, fixed=("code",)
-    )
-
-
-# --- warehouses and stock ------------------------------------------------------------------
-@transaction.atomic
-def warehouse_create(*, user: User, data: Mapping[str, Any]) -> Warehouse:
-    return _create(user=user, instance=Warehouse(), data=data)
-
-
-@transaction.atomic
-def warehouse_update(
-    *,
-    user: User,
-    warehouse: Warehouse,
-    data: Mapping[str, Any],
-    expected_version: int | None = None,
-) -> Warehouse:
-    return _update(
-        user=user,
-        instance=warehouse,
-        data=data,
-        expected_version=expected_version,
-        fixed=("code",),
-    )
 
 
 def _check_reserved(values: Mapping[str, Any], current: StockLevel | None = None) -> None:
@@ -192,32 +55,81 @@ def _check_reserved(values: Mapping[str, Any], current: StockLevel | None = None
         raise ValidationError({"reserved": [_("More units reserved than on hand.")]})
 
 
-@transaction.atomic
-def stock_level_create(*, user: User, data: Mapping[str, Any]) -> StockLevel:
-    """Record the stock of a SKU in a warehouse (one row per warehouse and SKU)."""
-    _check_writer(user)
-    _check_reserved(data)
-    return _create(user=user, instance=StockLevel(), data=data)
-
-
-@transaction.atomic
-def stock_level_update(
-    *,
-    user: User,
-    stock_level: StockLevel,
-    data: Mapping[str, Any],
-    expected_version: int | None = None,
-) -> StockLevel:
-    """Set the units on hand or reserved."""
-    _check_writer(user)
-    _check_reserved(data, stock_level)
-    return _update(
-        user=user,
-        instance=stock_level,
-        data=data,
-        expected_version=expected_version,
-        fixed=("warehouse", "sku"),
-    )
+# The plain records: written by hq and product managers, their code or parents fixed.
+category_create, category_update = record_services(
+    Category,
+    "category",
+    check=_check_writer,
+    fixed=("code",),
+    validate=_check_not_own_ancestor,
+    create_doc="Add a product category.",
+    update_doc="Rename or move a category; its code stays and it cannot become its own ancestor.",
+)
+product_model_create, product_model_update = record_services(
+    ProductModel,
+    "product_model",
+    check=_check_writer,
+    fixed=("code",),
+    create_doc="Add a product model (a product line).",
+    update_doc="Change a product model; its code stays.",
+)
+regional_variant_create, regional_variant_update = record_services(
+    RegionalVariant,
+    "regional_variant",
+    check=_check_writer,
+    fixed=("product_model",),
+    create_doc="Record how a product model is tuned for a region.",
+    update_doc="Change how a product model is tuned for a region (the model stays).",
+)
+sku_create, sku_update = record_services(
+    Sku,
+    "sku",
+    check=_check_writer,
+    fixed=("code",),
+    create_doc="Add a SKU to a product model.",
+    update_doc="Change a SKU's attributes, list price or activity; its code stays.",
+)
+warehouse_create, warehouse_update = record_services(
+    Warehouse,
+    "warehouse",
+    check=_check_writer,
+    fixed=("code",),
+    create_doc="Add a warehouse.",
+    update_doc="Change a warehouse; its code stays.",
+)
+stock_level_create, stock_level_update = record_services(
+    StockLevel,
+    "stock_level",
+    check=_check_writer,
+    fixed=("warehouse", "sku"),
+    validate=_check_reserved,
+    create_doc="Record the stock of a SKU in a warehouse (one row per warehouse and SKU).",
+    update_doc="Set the units on hand or reserved.",
+)
+price_list_create, price_list_update = record_services(
+    PriceList,
+    "price_list",
+    check=_check_writer,
+    fixed=("code",),
+    create_doc="Add a channel price list.",
+    update_doc="Change a channel price list; its code stays.",
+)
+price_list_item_create, price_list_item_update = record_services(
+    PriceListItem,
+    "price_list_item",
+    check=_check_writer,
+    fixed=("price_list", "sku"),
+    create_doc="Price a SKU in a price list (once per list).",
+    update_doc="Re-price a SKU in a price list (the SKU and the list stay).",
+)
+customer_price_create, customer_price_update = record_services(
+    CustomerPrice,
+    "customer_price",
+    check=_check_writer,
+    fixed=("customer", "sku"),
+    create_doc="Agree a customer-specific price for a SKU over a period.",
+    update_doc="Change a customer price's amount or period (the customer and the SKU stay).",
+)
 
 
 def stock_adjust(
@@ -242,84 +154,13 @@ def stock_adjust(
 
 # --- prices --------------------------------------------------------------------------------
 @transaction.atomic
-def price_list_create(*, user: User, data: Mapping[str, Any]) -> PriceList:
-    """Add a channel price list."""
-    return _create(user=user, instance=PriceList(), data=data)
-
-
-@transaction.atomic
-def price_list_update(
-    *,
-    user: User,
-    price_list: PriceList,
-    data: Mapping[str, Any],
-    expected_version: int | None = None,
-) -> PriceList:
-    return _update(
-        user=user,
-        instance=price_list,
-        data=data,
-        expected_version=expected_version,
-        fixed=("code",),
-    )
-
-
-@transaction.atomic
-def price_list_item_create(*, user: User, data: Mapping[str, Any]) -> PriceListItem:
-    """Price a SKU in a price list (once per list)."""
-    return _create(user=user, instance=PriceListItem(), data=data)
-
-
-@transaction.atomic
-def price_list_item_update(
-    *,
-    user: User,
-    price_list_item: PriceListItem,
-    data: Mapping[str, Any],
-    expected_version: int | None = None,
-) -> PriceListItem:
-    return _update(
-        user=user,
-        instance=price_list_item,
-        data=data,
-        expected_version=expected_version,
-        fixed=("price_list", "sku"),
-    )
-
-
-@transaction.atomic
 def price_list_item_delete(
     *, user: User, price_list_item: PriceListItem, expected_version: int | None = None
 ) -> None:
     """Take a SKU off a price list (its customers then pay the list price, or another
     list's); the item's history stays."""
     _check_writer(user)
-    locked = lock_for_update(instance=price_list_item, expected_version=expected_version)
-    record_history_user(locked, user)
-    locked.delete()
-
-
-@transaction.atomic
-def customer_price_create(*, user: User, data: Mapping[str, Any]) -> CustomerPrice:
-    """Agree a customer-specific price for a SKU over a period."""
-    return _create(user=user, instance=CustomerPrice(), data=data)
-
-
-@transaction.atomic
-def customer_price_update(
-    *,
-    user: User,
-    customer_price: CustomerPrice,
-    data: Mapping[str, Any],
-    expected_version: int | None = None,
-) -> CustomerPrice:
-    return _update(
-        user=user,
-        instance=customer_price,
-        data=data,
-        expected_version=expected_version,
-        fixed=("customer", "sku"),
-    )
+    record_delete(user=user, instance=price_list_item, expected_version=expected_version)
 
 
 @transaction.atomic

@@ -11,17 +11,25 @@ calls that service (the portal's news).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+import django_stubs_ext
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from roots.core.models import IdempotencyRecord, Sequence
 
+# `ModelAdmin[...]` at run time, as django-stubs types it (django-tasks patches it too).
+django_stubs_ext.monkeypatch()
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+_M = TypeVar("_M", bound=models.Model)
+_P = TypeVar("_P", bound=models.Model)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
     """A business record's admin: the list and each record show; no add, change or delete
     (a POST to the change form, or the add page, answers 403)."""
 
@@ -35,7 +43,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin[_M], SimpleHistoryAdmin):  # type: ignore[misc]  # untyped base
     """`ReadOnlyAdmin` with the record's history (django-simple-history), whose "revert"
     form would otherwise save an old version around the services: a POST to it is a 403."""
 
@@ -48,10 +56,13 @@ class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     ) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response: HttpResponse = super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+        return response
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline[_M, _P]):
     """The lines of a read-only record (no add, change or delete)."""
 
     extra = 0
@@ -68,14 +79,14 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 @admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(ReadOnlyAdmin):
+class IdempotencyRecordAdmin(ReadOnlyAdmin[IdempotencyRecord]):
     list_display = ["key", "user", "method", "path", "status_code", "created_at"]
     search_fields = ["key", "path"]
     raw_id_fields = ["user"]
 
 
 @admin.register(Sequence)
-class SequenceAdmin(ReadOnlyAdmin):
+class SequenceAdmin(ReadOnlyAdmin[Sequence]):
     """The counters of business numbers (`roots.core.numbers`): moved only by it."""
 
     list_display = ["name", "last_value"]

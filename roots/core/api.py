@@ -11,12 +11,12 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.http import Http404, HttpRequest, JsonResponse
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
@@ -47,6 +47,12 @@ from roots.core.parsers import JSONParser
 
 if TYPE_CHECKING:  # core imports no app (docs/architecture.md, "Layering")
     from roots.org.models import User
+
+    ViewSetMixinBase = GenericViewSet[Any]  # for mypy, the mixins below are parts of a viewset
+else:
+    ViewSetMixinBase = object
+
+_M = TypeVar("_M", bound=models.Model)
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RECORD_EDIT_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
@@ -169,7 +175,7 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     return JsonResponse({"detail": _("Not found."), "code": "not_found", "errors": {}}, status=404)
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[dict[str, Any]]):
     detail = serializers.CharField(help_text="What went wrong, for a person to read.")
     code = serializers.CharField(
         help_text=(
@@ -185,7 +191,7 @@ class ErrorSerializer(serializers.Serializer):
 
 
 # --- history --------------------------------------------------------------------------------
-class HistoryEntrySerializer(serializers.Serializer):
+class HistoryEntrySerializer(serializers.Serializer[dict[str, Any]]):
     history_id = serializers.IntegerField()
     date = serializers.DateTimeField(read_only=True)
     type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
@@ -258,7 +264,7 @@ class RootsAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         for code in sorted(self.error_codes()):
             if str(code) not in responses:
-                responses[str(code)] = self._get_response_for_code(
+                responses[str(code)] = self._get_response_for_code(  # type: ignore[no-untyped-call]  # untyped upstream
                     ErrorSerializer, str(code), direction=direction
                 )
         return responses
@@ -281,7 +287,7 @@ class ContentNegotiation(DefaultContentNegotiation):
     settings: Any = _NoFormatOverride()
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(ViewSetMixinBase):
     """Scoping, idempotency, ETag/If-Match and history for every viewset.
 
     Subclasses set `model` (whose manager has `visible_to`) and may override
@@ -306,23 +312,23 @@ class ScopedViewSetMixin:
         return self.model.objects.all()
 
     def get_queryset(self) -> Any:
-        return self.get_base_queryset().visible_to(self.request.user)  # type: ignore[attr-defined]
+        return self.get_base_queryset().visible_to(self.request.user)
 
     def filter_queryset(self, queryset: Any) -> Any:
         """The filtered rows, inside the caller's scope whatever `get_queryset` answered:
         `list`, `get_object` and every action that filters come through here (NetBox's
         `restrict` in its base viewset). A queryset `visible_to` scoped already is kept."""
-        queryset = super().filter_queryset(queryset)  # type: ignore[misc]
+        queryset = super().filter_queryset(queryset)
         if not isinstance(queryset, ScopedQuerySet):
             raise TypeError(f"{type(self).__name__}: rows without `visible_to` cannot be scoped")
-        return queryset.scoped_for(scope_user(self.request))  # type: ignore[attr-defined]
+        return queryset.scoped_for(scope_user(self.request))
 
     def get_object(self) -> Any:
-        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")  # type: ignore[attr-defined]
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
         # PostgreSQL refuses NUL in a text parameter (a 500); no record has such a key.
         if "\x00" in str(lookup) or len(str(lookup)) > 100:
             raise exceptions.NotFound()
-        return super().get_object()  # type: ignore[misc]
+        return super().get_object()
 
     # -- idempotency
     def _request_hash(self, request: Request) -> str:
@@ -338,7 +344,7 @@ class ScopedViewSetMixin:
         return hashlib.sha256(method.encode() + request.path.encode() + raw).hexdigest()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
         self._idempotency: IdempotencyRecord | None = None
         key = request.headers.get("Idempotency-Key")
         if not key or request.method not in UNSAFE_METHODS:
@@ -382,12 +388,12 @@ class ScopedViewSetMixin:
             if isinstance(body, dict) and isinstance(body.get("version"), int):
                 response["ETag"] = f'"{body["version"]}"'
             return response
-        return super().handle_exception(exc)  # type: ignore[misc]
+        return super().handle_exception(exc)
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any
     ) -> Response:
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response = super().finalize_response(request, response, *args, **kwargs)
         record = getattr(self, "_idempotency", None)
         if record is not None:
             self._idempotency = None
@@ -401,7 +407,7 @@ class ScopedViewSetMixin:
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            return super().dispatch(request, *args, **kwargs)
         finally:
             record = getattr(self, "_idempotency", None)
             if record is not None:  # an unhandled error (a 500): release the key
@@ -411,7 +417,7 @@ class ScopedViewSetMixin:
 
     # -- ETag / If-Match
     def expected_version(self) -> int | None:
-        header = self.request.headers.get("If-Match")  # type: ignore[attr-defined]
+        header = self.request.headers.get("If-Match")
         if not header or header.strip() == "*":
             return None
         value = header.strip().removeprefix("W/").strip('"')
@@ -431,23 +437,29 @@ class ScopedViewSetMixin:
         the fields the record's serializer hides from the caller's role)."""
         from roots.core.selectors import history_entries
 
-        instance = self.get_object()  # type: ignore[attr-defined]
-        serializer_class = self.get_serializer_class()  # type: ignore[attr-defined]
+        instance = self.get_object()
+        serializer_class = self.get_serializer_class()
         hidden_by_role = getattr(serializer_class, "hidden_fields", {})
         hidden = hidden_by_role.get(getattr(request.user, "role", ""), frozenset())
         return Response(history_entries(instance=instance, hidden=hidden))
 
 
-class RetrieveWithETagMixin:
+if TYPE_CHECKING:  # for mypy, parts of a viewset with `ScopedViewSetMixin`
+    ScopedMixinBase = ScopedViewSetMixin
+else:
+    ScopedMixinBase = object
+
+
+class RetrieveWithETagMixin(ScopedMixinBase):
     """`GET <record>/` answering the record's version as its ETag."""
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()  # type: ignore[attr-defined]
-        response = Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
-        return self.with_etag(response, instance)  # type: ignore[attr-defined]
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        return self.with_etag(response, instance)
 
 
-class ServiceWriteMixin:
+class ServiceWriteMixin(ScopedMixinBase):
     """`create`, `update` and `partial_update` through the app's services.
 
     The viewset names the services (`create_service(user=, data=)`,
@@ -465,22 +477,17 @@ class ServiceWriteMixin:
         allowed = type(self).create_permission
         if allowed is not None and not allowed(request.user):
             raise exceptions.PermissionDenied()
-        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         instance = type(self).create_service(user=request.user, data=serializer.validated_data)
-        response = Response(
-            self.get_serializer(instance).data,  # type: ignore[attr-defined]
-            status=status.HTTP_201_CREATED,
-        )
-        return self.with_etag(response, instance)  # type: ignore[attr-defined]
+        response = Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
+        return self.with_etag(response, instance)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
-        instance = self.get_object()  # type: ignore[attr-defined]
-        expected_version = self.expected_version()  # type: ignore[attr-defined]
-        serializer = self.get_serializer(  # type: ignore[attr-defined]
-            instance, data=request.data, partial=partial
-        )
+        instance = self.get_object()
+        expected_version = self.expected_version()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         instance = type(self).update_service(
             user=request.user,
@@ -488,21 +495,21 @@ class ServiceWriteMixin:
             expected_version=expected_version,
             **{self.instance_kwarg: instance},
         )
-        response = Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
-        return self.with_etag(response, instance)  # type: ignore[attr-defined]
+        response = Response(self.get_serializer(instance).data)
+        return self.with_etag(response, instance)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         kwargs["partial"] = True
         return self.update(request, *args, **kwargs)
 
 
-class ScopedModelViewSet(ScopedViewSetMixin, GenericViewSet):
+class ScopedModelViewSet(ScopedViewSetMixin, GenericViewSet[Any]):
     """Base for every resource; add `mixins.ListModelMixin` etc. for the verbs it offers."""
 
     lookup_value_regex = "[^/]+"
 
 
-class _BusinessBoundsMixin(serializers.Field):
+class _BusinessBoundsMixin(serializers.Field[Any, Any, Any, Any]):
     """A serializer field with the business-date rule (`roots.core.dates`) first among its
     validators, whatever `validators=` the declaration passes."""
 
@@ -552,11 +559,11 @@ serializers.ModelSerializer.serializer_field_mapping[dates.BusinessDateTimeField
 )
 
 
-class CodeRelatedField(serializers.SlugRelatedField):
+class CodeRelatedField(serializers.SlugRelatedField[_M]):
     """A reference by business code (or username): a string; one no record can have (with
     NUL, which PostgreSQL refuses in a query) reads as "does not exist"."""
 
-    def to_internal_value(self, data: Any) -> Any:
+    def to_internal_value(self, data: Any) -> _M:
         if not isinstance(data, str):
             self.fail("invalid")
         if "\x00" in data:
@@ -564,12 +571,12 @@ class CodeRelatedField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class ScopedSlugRelatedField(CodeRelatedField):
+class ScopedSlugRelatedField(CodeRelatedField[_M]):
     """A reference by business code that only resolves records inside the caller's scope,
     so that an out-of-scope code reads as "does not exist" (never a leak, never a 403)."""
 
-    def get_queryset(self) -> Any:
-        queryset = cast(ScopedQuerySet, super().get_queryset())  # always given
+    def get_queryset(self) -> models.QuerySet[_M]:
+        queryset = cast(ScopedQuerySet[_M], super().get_queryset())  # always given
         request = self.context.get("request")
         if request is None:
             return queryset.none()

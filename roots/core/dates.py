@@ -23,9 +23,11 @@ import datetime
 from typing import Any
 
 import django_filters
+import django_stubs_ext
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -121,8 +123,12 @@ class BusinessDateTimeFormField(_BoundsMixin, forms.DateTimeField):
     """`forms.DateTimeField` with the business-date rule."""
 
 
+# `models.Field[...]` at run time, as django-stubs types it (django-tasks patches it too).
+django_stubs_ext.monkeypatch()
+
+
 # --- models ---------------------------------------------------------------------------------
-class _ModelBoundsMixin(models.Field):
+class _ModelBoundsMixin(models.Field[Any, Any]):
     form_class: type[forms.Field]
 
     def __init__(
@@ -148,20 +154,24 @@ class _ModelBoundsMixin(models.Field):
         return super().formfield(**{**defaults, **kwargs})
 
 
-class BusinessDateField(_ModelBoundsMixin, models.DateField):
+class BusinessDateField(
+    _ModelBoundsMixin, models.DateField[str | datetime.date | Combinable, datetime.date]
+):
     """`models.DateField` with the business-date rule (years 1970–2100 unless told)."""
 
     form_class = BusinessDateFormField
 
 
-class BusinessDateTimeField(_ModelBoundsMixin, models.DateTimeField):
+class BusinessDateTimeField(
+    _ModelBoundsMixin, models.DateTimeField[str | datetime.datetime | Combinable, datetime.datetime]
+):
     """`models.DateTimeField` with the business-date rule (years 1970–2100 unless told)."""
 
     form_class = BusinessDateTimeFormField
 
 
 # --- filters --------------------------------------------------------------------------------
-class BusinessDateFilter(django_filters.DateFilter):
+class BusinessDateFilter(django_filters.DateFilter):  # type: ignore[misc]  # django-filter is untyped
     """A date query parameter (`?date_from=`): outside 1970–2100 it is a 400 in the API
     (and ignored by a page's filter form, which shows the message)."""
 

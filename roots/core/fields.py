@@ -56,7 +56,7 @@ def is_unchanged(instance: models.Model, name: str, value: Any) -> bool:
         return {getattr(item, "pk", item) for item in value or ()} == current
     if not field.concrete:
         return False
-    return _same_value(field, value, getattr(instance, field.attname))  # type: ignore[arg-type]
+    return _same_value(field, value, getattr(instance, field.attname))
 
 
 def check_allowed_fields(

@@ -314,7 +314,8 @@ class Lifecycle(Generic[M]):
 
     def _lock(self, obj: M, expected_version: int | None) -> M:
         if self.versioned:
-            return lock_for_update(instance=obj, expected_version=expected_version)  # type: ignore[type-var,return-value]
+            # (`versioned`: the model is a `VersionedModel`, which the type of M does not say)
+            return lock_for_update(instance=obj, expected_version=expected_version)  # type: ignore[type-var]
         locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         if expected_version is not None:
             raise PreconditionFailedError(_("This record has no version to check."))

@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from roots.core.api import IF_MATCH_PARAMETER, ErrorSerializer, request_user
+from roots.core.api import IF_MATCH_PARAMETER, ErrorSerializer, ScopedMixinBase, request_user
 from roots.core.lifecycle import Lifecycle, Step
 
 
@@ -30,7 +30,7 @@ class AllowedActionsField(serializers.ListField):
         kwargs.setdefault("help_text", "The steps you may take on this record now.")
         super().__init__(child=serializers.CharField(), read_only=True, source="*", **kwargs)
 
-    def to_representation(self, value: Any) -> list[str]:  # type: ignore[override]
+    def to_representation(self, value: Any) -> list[str]:
         request = self.context.get("request")
         if request is None:
             return []
@@ -57,7 +57,8 @@ def _make_action(lifecycle: Lifecycle[Any], step: Step, answer: Any) -> Any:
             data=data,
             expected_version=self.expected_version(),
         )
-        return self.lifecycle_answer(result, step)
+        response: Response = self.lifecycle_answer(result, step)
+        return response
 
     take_step.__name__ = step.name
     take_step.__doc__ = step.description or f"Take the step “{step.name}”."
@@ -81,7 +82,7 @@ def _make_action(lifecycle: Lifecycle[Any], step: Step, answer: Any) -> Any:
     )
 
 
-class LifecycleViewSetMixin:
+class LifecycleViewSetMixin(ScopedMixinBase):
     """Generates the step actions of `lifecycle` (see the module docstring)."""
 
     lifecycle: ClassVar[Lifecycle[Any] | None] = None
@@ -106,15 +107,16 @@ class LifecycleViewSetMixin:
 
     def lifecycle_answer(self, result: Any, step: Step) -> Response:
         """The record after the step, re-read through the caller's scope, with its ETag."""
-        view: Any = self
         lifecycle = type(self).lifecycle
         if not (lifecycle is not None):
             raise AssertionError("lifecycle is not None")
-        obj = result if isinstance(result, lifecycle.model) else view.get_object()
-        fresh = view.get_queryset().get(pk=obj.pk)
-        serializer_class = type(self).lifecycle_answer_serializer or view.serializer_class
+        obj = result if isinstance(result, lifecycle.model) else self.get_object()
+        fresh = self.get_queryset().get(pk=obj.pk)
+        serializer_class = type(self).lifecycle_answer_serializer or self.serializer_class
+        if serializer_class is None:
+            raise AssertionError("the viewset has a serializer_class")
         response = Response(
-            serializer_class(fresh, context=view.get_serializer_context()).data,
+            serializer_class(fresh, context=self.get_serializer_context()).data,
             status=status.HTTP_200_OK,
         )
-        return view.with_etag(response, fresh)  # type: ignore[no-any-return]
+        return self.with_etag(response, fresh)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +16,10 @@ if TYPE_CHECKING:
     from roots.org.models import User
 
 
-class ScopedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
     """A queryset that knows which rows a user may see (NetBox's `RestrictedQuerySet`).
 
     Every model that holds business data defines `visible_to(user)`; HTML views, the API,
@@ -49,11 +52,11 @@ class ScopedQuerySet(models.QuerySet):
         return self.visible_to(user)
 
     def _clone(self) -> Self:
-        clone = super()._clone()  # type: ignore[misc]
+        clone: Self = super()._clone()  # type: ignore[misc]  # not in django-stubs
         clone._scoped_for = self._scoped_for
         return clone
 
-    def _keep_scope_if_shared(self, combined: Any, others: tuple[Any, ...]) -> Any:
+    def _keep_scope_if_shared(self, combined: Self, others: tuple[Any, ...]) -> Self:
         # A union is inside the scope only if every part is; an intersection or a
         # difference is a part of `self`, and keeps its mark through `_clone`.
         if combined is self or any(combined is other for other in others):
@@ -88,7 +91,7 @@ def _scope_key(user: Any) -> tuple[str, Any]:
 
 def _marking(visible_to: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(visible_to)
-    def marked(self: ScopedQuerySet, user: Any) -> Any:
+    def marked(self: ScopedQuerySet[Any], user: Any) -> Any:
         queryset = visible_to(self, user)
         queryset._scoped_for = _scope_key(user)
         return queryset

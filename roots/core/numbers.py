@@ -26,7 +26,7 @@ def sequence_next(*, name: str, floor: int = 0, count: int = 1) -> int:
         return seq.last_value - count + 1
 
 
-def _rows(model: type[models.Model]) -> models.QuerySet:
+def _rows(model: type[models.Model]) -> models.QuerySet[models.Model]:
     # Every row of the table, whoever asks: a number is unique across all scopes.
     return model._default_manager.all()
 

@@ -63,7 +63,8 @@ def scoped_object_or_404(rows: type[M] | QuerySet[M], request: HttpRequest, **lo
     queryset = rows if isinstance(rows, QuerySet) else rows._default_manager.all()
     if not isinstance(queryset, ScopedQuerySet):
         raise TypeError(f"{queryset.model.__name__} rows have no `visible_to` to scope them")
-    return get_object_or_404(queryset.scoped_for(page_user(request)), **lookup)
+    scoped: ScopedQuerySet[M] = queryset  # (mypy's `isinstance` loses the model type)
+    return get_object_or_404(scoped.scoped_for(page_user(request)), **lookup)
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -14,21 +14,19 @@ from roots.core.api import ErrorSerializer, RootsAutoSchema, request_user
 from roots.core.global_search import MAX_QUERY_LENGTH, search_all
 
 
-class SearchHitSerializer(serializers.Serializer):
+class SearchHitSerializer(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField()
     subtitle = serializers.CharField()
     url = serializers.CharField(help_text="The record's page in the browser UI.")
 
 
-class SearchGroupSerializer(serializers.Serializer):
-    kind = serializers.CharField(  # type: ignore[assignment]
-        help_text="customers, contacts, orders, custom_orders ..."
-    )
+class SearchGroupSerializer(serializers.Serializer[dict[str, Any]]):
+    kind = serializers.CharField(help_text="customers, contacts, orders, custom_orders ...")
     label = serializers.CharField()  # type: ignore[assignment]
     hits = SearchHitSerializer(many=True)
 
 
-class SearchAnswerSerializer(serializers.Serializer):
+class SearchAnswerSerializer(serializers.Serializer[dict[str, Any]]):
     query = serializers.CharField()
     groups = SearchGroupSerializer(many=True)
 

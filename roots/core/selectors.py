@@ -28,7 +28,7 @@ class HistoryEntry(TypedDict):
     changes: list[HistoryChange]
 
 
-def _display(field: models.Field, value: Any) -> str | None:
+def _display(field: models.Field[Any, Any], value: Any) -> str | None:
     if value is None or value == "":
         return None
     if field.choices:
@@ -89,7 +89,9 @@ def history_entries(
     return entries
 
 
-def _resolve_foreign_keys(fields: list[models.Field], entries: list[HistoryEntry]) -> None:
+def _resolve_foreign_keys(
+    fields: list[models.Field[Any, Any]], entries: list[HistoryEntry]
+) -> None:
     """Replace foreign-key ids by the related records' names, one query per related model."""
     fk_fields = {f.name: f for f in fields if f.is_relation and f.many_to_one}
     wanted: dict[str, set[str]] = {}

@@ -32,7 +32,7 @@ def lock_for_update(*, instance: V, expected_version: int | None) -> V:
     return locked
 
 
-def _same_value(field: models.Field, a: Any, b: Any) -> bool:
+def _same_value(field: models.Field[Any, Any], a: Any, b: Any) -> bool:
     """Whether two values of `field` mean the same (`Decimal("5")` is `"5.00"`, a related
     record is its primary key)."""
     if isinstance(a, models.Model):
@@ -41,14 +41,15 @@ def _same_value(field: models.Field, a: Any, b: Any) -> bool:
         b = b.pk
     if a is None or b is None:
         return a is None and b is None
-    target = field.target_field if field.is_relation else field  # type: ignore[union-attr,attr-defined]
+    # (`target_field`: only on relations, which `Field` does not say)
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
     try:
         return bool(target.to_python(a) == target.to_python(b))
     except ValidationError:
         return str(a) == str(b)
 
 
-def _current_value(instance: models.Model, field: models.Field) -> Any:
+def _current_value(instance: models.Model, field: models.Field[Any, Any]) -> Any:
     return getattr(instance, field.attname)
 
 
@@ -71,7 +72,7 @@ def _has_changes(instance: models.Model, data: Mapping[str, Any]) -> bool:
             field = instance._meta.get_field(name)
         except FieldDoesNotExist:
             return True
-        if not field.concrete or not _same_value(field, value, _current_value(instance, field)):  # type: ignore[arg-type]
+        if not field.concrete or not _same_value(field, value, _current_value(instance, field)):
             return True
     return False
 

@@ -26,6 +26,20 @@ from roots.customers.models import Contact, Customer, Outlet
 from roots.customers.texts import payment_terms_parse
 from roots.org.models import Branch, Province, Role, User
 
+_RECORD_FIELDS = ["version", "created_at", "updated_at"]
+# Related records answered with their name beside their code (`branch_name` ...).
+_LABELLED = ("customer", "branch", "account_manager", "province")
+
+
+def _with_labels(names: list[str]) -> list[str]:
+    """`names`, each related record followed by its name field (`branch`, `branch_name`)."""
+    fields = []
+    for name in names:
+        fields.append(name)
+        if name in _LABELLED:
+            fields.append(f"{name}_name")
+    return fields
+
 
 class PaymentTermsField(RenderedTextField):
     """Payment terms, answered in the reader's language; the same standard terms written
@@ -79,69 +93,15 @@ class CustomerSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = [
-            "code",
-            "name",
-            "name_en",
-            "channel_type",
-            "branch",
-            "branch_name",
-            "account_manager",
-            "account_manager_name",
-            "is_key_account",
-            "tier",
-            "priority",
-            "credit_limit",
-            "status",
-            "legal_representative",
-            "tax_id",
-            "registered_capital",
-            "founded_year",
-            "joined_on",
-            "employees",
-            "store_count",
-            "annual_revenue",
-            "credit_rating",
-            "payment_terms",
-            "sales_area",
-            "organisation",
-            "marketing_model",
-            "price_system",
-            "product_structure",
-            "brands_carried",
-            "main_competitors",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "shared_notes",
-            "notes",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["version", "created_at", "updated_at"]
+        fields = _with_labels(
+            ["code", *policies.editable_fields(Customer, policies.CUSTOMER_FIELDS), *_RECORD_FIELDS]
+        )
+        read_only_fields = _RECORD_FIELDS
         extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}
 
 
-CUSTOMER_SUMMARY_FIELDS = [
-    "code",
-    "name",
-    "name_en",
-    "channel_type",
-    "branch",
-    "branch_name",
-    "account_manager",
-    "account_manager_name",
-    "is_key_account",
-    "tier",
-    "priority",
-    "credit_limit",
-    "status",
-    "phone",
-    "version",
-    "updated_at",
-]
+# The list columns, each related record with its name.
+CUSTOMER_SUMMARY_FIELDS = _with_labels([c for c in selectors.CUSTOMER_LIST_COLUMNS if c != "id"])
 
 
 class CustomerSummarySerializer(CustomerSerializer):
@@ -168,26 +128,13 @@ class OutletSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Outlet
-        fields = [
-            "code",
-            "customer",
-            "customer_name",
-            "name",
-            "format",
-            "province",
-            "province_name",
-            "city",
-            "address",
-            "latitude",
-            "longitude",
-            "floor_area",
-            "opened_on",
-            "is_active",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["version", "created_at", "updated_at"]
+        fields = (
+            _with_labels(
+                ["code", "customer", *policies.editable_fields(Outlet, policies.OUTLET_FIELDS)]
+            )
+            + _RECORD_FIELDS
+        )
+        read_only_fields = _RECORD_FIELDS
 
 
 class ContactSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
@@ -200,44 +147,25 @@ class ContactSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = [
-            "id",
-            "customer",
-            "customer_name",
-            "name",
-            "name_en",
-            "nickname",
-            "gender",
-            "title",
-            "department",
-            "is_decision_maker",
-            "is_primary",
-            "phone",
-            "mobile",
-            "email",
-            "birthday",
-            "birthplace",
-            "education",
-            "personality",
-            "hobbies",
-            "preferences",
-            "taboos",
-            "anniversaries",
-            "family",
-            "notes",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["id", "version", "created_at", "updated_at"]
+        fields = (
+            _with_labels(
+                ["id", "customer", *policies.editable_fields(Contact, policies.CONTACT_FIELDS)]
+            )
+            + _RECORD_FIELDS
+        )
+        read_only_fields = ["id", *_RECORD_FIELDS]
 
 
-class CustomerViewSet(
+class CustomerMasterViewSet(
     ServiceWriteMixin,
     RetrieveWithETagMixin,
     mixins.ListModelMixin,
     ScopedModelViewSet,
 ):
+    """Every customer-master collection: read by its scope, written through its services."""
+
+
+class CustomerViewSet(CustomerMasterViewSet):
     """Channel customers. `?search=` matches name, code, full pinyin and initials."""
 
     model = Customer
@@ -272,12 +200,7 @@ class CustomerViewSet(
         return queryset
 
 
-class OutletViewSet(
-    ServiceWriteMixin,
-    RetrieveWithETagMixin,
-    mixins.ListModelMixin,
-    ScopedModelViewSet,
-):
+class OutletViewSet(CustomerMasterViewSet):
     """Outlets (shops, counters) of the customers in the caller's scope."""
 
     model = Outlet
@@ -293,12 +216,7 @@ class OutletViewSet(
         return selectors.outlet_list(user=scope_user(self.request))
 
 
-class ContactViewSet(
-    ServiceWriteMixin,
-    RetrieveWithETagMixin,
-    mixins.ListModelMixin,
-    ScopedModelViewSet,
-):
+class ContactViewSet(CustomerMasterViewSet):
     """People at the customers in the caller's scope."""
 
     model = Contact

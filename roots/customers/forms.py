@@ -15,42 +15,6 @@ from roots.customers import policies
 from roots.customers.models import Contact, Customer, Outlet
 from roots.org.models import Branch, Role, User
 
-CUSTOMER_FIELDS = [
-    "name",
-    "name_en",
-    "channel_type",
-    "branch",
-    "account_manager",
-    "is_key_account",
-    "tier",
-    "priority",
-    "credit_limit",
-    "status",
-    "legal_representative",
-    "tax_id",
-    "registered_capital",
-    "founded_year",
-    "joined_on",
-    "employees",
-    "store_count",
-    "annual_revenue",
-    "credit_rating",
-    "payment_terms",
-    "sales_area",
-    "brands_carried",
-    "main_competitors",
-    "organisation",
-    "marketing_model",
-    "price_system",
-    "product_structure",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "shared_notes",
-    "notes",
-]
-
 
 class ServiceErrorsMixin:
     """Copy a service's ValidationError onto the form's fields (inline errors)."""
@@ -74,7 +38,7 @@ class CustomerForm(AllowListFormMixin, ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = CUSTOMER_FIELDS
+        fields = policies.editable_fields(Customer, policies.CUSTOMER_FIELDS)
         field_classes = {"website": HttpsURLField}
         widgets = {
             "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -120,18 +84,7 @@ class OutletForm(AllowListFormMixin, ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Outlet
-        fields = [
-            "name",
-            "format",
-            "province",
-            "city",
-            "address",
-            "latitude",
-            "longitude",
-            "floor_area",
-            "opened_on",
-            "is_active",
-        ]
+        fields = policies.editable_fields(Outlet, policies.OUTLET_FIELDS)
         widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -147,29 +100,7 @@ class ContactForm(AllowListFormMixin, ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [
-            "name",
-            "name_en",
-            "nickname",
-            "gender",
-            "title",
-            "department",
-            "is_decision_maker",
-            "is_primary",
-            "phone",
-            "mobile",
-            "email",
-            "birthday",
-            "birthplace",
-            "education",
-            "personality",
-            "hobbies",
-            "preferences",
-            "taboos",
-            "anniversaries",
-            "family",
-            "notes",
-        ]
+        fields = policies.editable_fields(Contact, policies.CONTACT_FIELDS)
         widgets = {
             "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),

@@ -176,14 +176,14 @@ class Customer(SearchableMixin, VersionedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    # Our internal note (staff only); `shared_notes` is read and written by both sides.
-    notes = models.TextField(_("notes (internal)"), max_length=5000, blank=True)
     shared_notes = models.TextField(
         _("shared notes"),
         max_length=5000,
         blank=True,
         help_text=_("Seen and edited by the customer's own staff as well as ours."),
     )
+    # Our internal note (staff only); `shared_notes` is read and written by both sides.
+    notes = models.TextField(_("notes (internal)"), max_length=5000, blank=True)
     search_text = models.CharField(max_length=1000, editable=False, db_index=True, default="")
 
     objects = CustomerQuerySet.as_manager()

@@ -13,6 +13,8 @@ from roots.core.fields import FieldAllowList, writable_fields
 from roots.org.models import Role
 
 if TYPE_CHECKING:
+    from django.db import models
+
     from roots.customers.models import Customer
     from roots.org.models import User
 
@@ -135,6 +137,13 @@ CONTACT_FIXED_FIELDS: FieldAllowList = {role: frozenset({"customer"}) for role i
 # users do not read it (their colleagues' birthdays, family, taboos) on the page, in the
 # API's answers or in the history.
 CONTACT_HIDDEN_FIELDS: FieldAllowList = {Role.CUSTOMER_USER: CONTACT_PROFILE}
+
+
+def editable_fields(model: type[models.Model], allow: FieldAllowList) -> list[str]:
+    """The fields of `model` that some role may write, in the model's order: what the edit
+    form has, and the writable part of the API's record."""
+    names = frozenset().union(*allow.values())
+    return [f.name for f in model._meta.get_fields() if f.concrete and f.name in names]
 
 
 def can_create_customer(user: User) -> bool:

@@ -4,14 +4,15 @@ transaction; views and the API call these and never save models themselves."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from roots.core import i18n_text
-from roots.core.fields import check_allowed_fields
+from roots.core.crud import record_delete
+from roots.core.fields import FieldAllowList, check_allowed_fields
 from roots.core.numbers import next_number
 from roots.core.services import (
     apply_and_validate,
@@ -25,6 +26,8 @@ from roots.org.models import Role
 
 if TYPE_CHECKING:
     from roots.org.models import User
+
+R = TypeVar("R", Outlet, Contact)
 
 
 @transaction.atomic
@@ -178,18 +181,50 @@ def _check_customer_writable(*, user: User, customer: Customer) -> None:
         raise PermissionDenied(_("You may not change this customer's records."))
 
 
-@transaction.atomic
-def outlet_create(*, user: User, data: Mapping[str, Any]) -> Outlet:
-    """Add an outlet to a customer the user may edit."""
+# --- outlets and contacts: records of a customer, written by whoever may edit it --------------
+def _new_child_values(
+    *,
+    user: User,
+    instance: Outlet | Contact,
+    data: Mapping[str, Any],
+    allow: FieldAllowList,
+    fixed: FieldAllowList,
+) -> dict[str, Any]:
+    """The values of a new record of a customer, once its customer is given and editable by
+    `user` and the fields are ones `user`'s role may set."""
     values = dict(data)
     customer = values.get("customer")
     if customer is None:
         raise ValidationError({"customer": [_("This field is required.")]})
     _check_customer_writable(user=user, customer=customer)
-    check_allowed_fields(
+    check_allowed_fields(user=user, instance=instance, data=values, allow=allow, fixed=fixed)
+    return values
+
+
+def _locked_child(
+    *,
+    user: User,
+    instance: R,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    allow: FieldAllowList,
+    fixed: FieldAllowList,
+) -> R:
+    """A record of a customer `user` may edit, locked at the version the client saw, once
+    the fields changed are ones `user`'s role may set."""
+    _check_customer_writable(user=user, customer=instance.customer)
+    locked = lock_for_update(instance=instance, expected_version=expected_version)
+    check_allowed_fields(user=user, instance=locked, data=data, allow=allow, fixed=fixed)
+    return locked
+
+
+@transaction.atomic
+def outlet_create(*, user: User, data: Mapping[str, Any]) -> Outlet:
+    """Add an outlet to a customer the user may edit."""
+    values = _new_child_values(
         user=user,
         instance=Outlet(),
-        data=values,
+        data=data,
         allow=policies.OUTLET_FIELDS,
         fixed=policies.OUTLET_FIXED_FIELDS,
     )
@@ -204,12 +239,11 @@ def outlet_create(*, user: User, data: Mapping[str, Any]) -> Outlet:
 def outlet_update(
     *, user: User, outlet: Outlet, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Outlet:
-    _check_customer_writable(user=user, customer=outlet.customer)
-    locked = lock_for_update(instance=outlet, expected_version=expected_version)
-    check_allowed_fields(
+    locked = _locked_child(
         user=user,
-        instance=locked,
+        instance=outlet,
         data=data,
+        expected_version=expected_version,
         allow=policies.OUTLET_FIELDS,
         fixed=policies.OUTLET_FIXED_FIELDS,
     )
@@ -223,15 +257,10 @@ def outlet_update(
 
 @transaction.atomic
 def contact_create(*, user: User, data: Mapping[str, Any]) -> Contact:
-    values = dict(data)
-    customer = values.get("customer")
-    if customer is None:
-        raise ValidationError({"customer": [_("This field is required.")]})
-    _check_customer_writable(user=user, customer=customer)
-    check_allowed_fields(
+    values = _new_child_values(
         user=user,
         instance=Contact(),
-        data=values,
+        data=data,
         allow=policies.CONTACT_FIELDS,
         fixed=policies.CONTACT_FIXED_FIELDS,
     )
@@ -245,12 +274,11 @@ def contact_create(*, user: User, data: Mapping[str, Any]) -> Contact:
 def contact_update(
     *, user: User, contact: Contact, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Contact:
-    _check_customer_writable(user=user, customer=contact.customer)
-    locked = lock_for_update(instance=contact, expected_version=expected_version)
-    check_allowed_fields(
+    locked = _locked_child(
         user=user,
-        instance=locked,
+        instance=contact,
         data=data,
+        expected_version=expected_version,
         allow=policies.CONTACT_FIELDS,
         fixed=policies.CONTACT_FIXED_FIELDS,
     )
@@ -267,9 +295,7 @@ def contact_update(
 def contact_delete(*, user: User, contact: Contact, expected_version: int | None = None) -> None:
     """Remove a contact; its history stays."""
     _check_customer_writable(user=user, customer=contact.customer)
-    locked = lock_for_update(instance=contact, expected_version=expected_version)
-    record_history_user(locked, user)
-    locked.delete()
+    record_delete(user=user, instance=contact, expected_version=expected_version)
 
 
 def _keep_one_primary(contact: Contact, *, user: User) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import URLPattern, path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,8 +22,10 @@ from roots.core.api import (
     RootsAutoSchema,
     request_user,
 )
+from roots.customers.models import Customer
 from roots.kpis import selectors
 from roots.kpis.selectors import KPI_NAMES, KpiValues, Period, Report, Row, TrendPoint
+from roots.org.models import Branch, User
 
 # (prefix, viewset, basename) for the router, and plain paths (APIViews) under /api/v1/.
 ROUTES: list[tuple[str, Any, str]] = []
@@ -223,74 +225,94 @@ def period_of(request: Request) -> Period:
 
 
 class KpiView(APIView):
+    """The KPIs of one customer, account manager or branch (`find` fetches it through the
+    caller's scope by the URL's key, a 404 outside it) over the period of `?from=&to=`."""
+
     schema: Any = RootsAutoSchema()
     content_negotiation_class: Any = ContentNegotiation
 
+    def find(self, *, user: User, **key: str) -> Any:
+        raise NotImplementedError
+
+    def report(self, *, user: User, subject: Any, period: Period) -> Report:
+        raise NotImplementedError
+
+    def answer(self, subject: Any, report: Report) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def get(self, request: Request, **key: str) -> Response:
+        user = request_user(request)
+        subject = self.find(user=user, **key)
+        report = self.report(user=user, subject=subject, period=period_of(request))
+        return Response(self.answer(subject, report))
+
 
 def _schema(answer: type[serializers.Serializer], summary: str) -> Any:
-    return extend_schema(
-        summary=summary,
-        parameters=PERIOD_PARAMETERS,
-        responses={200: answer, 400: ErrorSerializer},
+    return extend_schema_view(
+        get=extend_schema(
+            summary=summary,
+            parameters=PERIOD_PARAMETERS,
+            responses={200: answer, 400: ErrorSerializer},
+        )
     )
 
 
+@_schema(CustomerKpisSerializer, "A customer's KPIs")
 class CustomerKpisView(KpiView):
     """A customer's KPIs over the period and their trend (by ISO week for periods of up to
     92 days, by month beyond). Any customer in the caller's scope; 404 otherwise."""
 
-    @_schema(CustomerKpisSerializer, "A customer's KPIs")
-    def get(self, request: Request, code: str) -> Response:
-        user = request_user(request)
-        customer = selectors.kpi_customer(user=user, code=code)
-        period = period_of(request)
-        report = selectors.customer_report(user=user, customer=customer, period=period)
-        return Response(
-            {"customer": {"code": customer.code, "name": customer.name}, **_answer(report)}
-        )
+    def find(self, *, user: User, **key: str) -> Customer:
+        return selectors.kpi_customer(user=user, **key)
+
+    def report(self, *, user: User, subject: Customer, period: Period) -> Report:
+        return selectors.customer_report(user=user, customer=subject, period=period)
+
+    def answer(self, subject: Customer, report: Report) -> dict[str, Any]:
+        return {"customer": {"code": subject.code, "name": subject.name}, **_answer(report)}
 
 
+@_schema(AccountManagerKpisSerializer, "An account manager's KPIs")
 class AccountManagerKpisView(KpiView):
     """An account manager's KPIs: the revenue-weighted average over their current customers,
     with one row per customer. For the account manager, their branch manager and
     headquarters; 404 for everyone else."""
 
-    @_schema(AccountManagerKpisSerializer, "An account manager's KPIs")
-    def get(self, request: Request, username: str) -> Response:
-        user = request_user(request)
-        manager = selectors.kpi_account_manager(user=user, username=username)
-        period = period_of(request)
-        report = selectors.account_manager_report(user=user, account_manager=manager, period=period)
-        return Response(
-            {
-                "account_manager": {
-                    "username": manager.username,
-                    "name": manager.display_name,
-                    "branch": manager.branch.code if manager.branch else None,
-                },
-                **_answer(report),
-                "customers": [_row(r, "code") for r in report.rows],
-            }
-        )
+    def find(self, *, user: User, **key: str) -> User:
+        return selectors.kpi_account_manager(user=user, **key)
+
+    def report(self, *, user: User, subject: User, period: Period) -> Report:
+        return selectors.account_manager_report(user=user, account_manager=subject, period=period)
+
+    def answer(self, subject: User, report: Report) -> dict[str, Any]:
+        return {
+            "account_manager": {
+                "username": subject.username,
+                "name": subject.display_name,
+                "branch": subject.branch.code if subject.branch else None,
+            },
+            **_answer(report),
+            "customers": [_row(r, "code") for r in report.rows],
+        }
 
 
+@_schema(BranchKpisSerializer, "A branch's KPIs and its account managers")
 class BranchKpisView(KpiView):
     """A branch's KPIs (weighted over its customers) and the ranking of its account
     managers. For its branch manager and headquarters; 404 for everyone else."""
 
-    @_schema(BranchKpisSerializer, "A branch's KPIs and its account managers")
-    def get(self, request: Request, code: str) -> Response:
-        user = request_user(request)
-        branch = selectors.kpi_branch(user=user, code=code)
-        period = period_of(request)
-        report = selectors.branch_report(user=user, branch=branch, period=period)
-        return Response(
-            {
-                "branch": {"code": branch.code, "name": branch.name},
-                **_answer(report),
-                "account_managers": [_row(r, "username") for r in report.rows],
-            }
-        )
+    def find(self, *, user: User, **key: str) -> Branch:
+        return selectors.kpi_branch(user=user, **key)
+
+    def report(self, *, user: User, subject: Branch, period: Period) -> Report:
+        return selectors.branch_report(user=user, branch=subject, period=period)
+
+    def answer(self, subject: Branch, report: Report) -> dict[str, Any]:
+        return {
+            "branch": {"code": subject.code, "name": subject.name},
+            **_answer(report),
+            "account_managers": [_row(r, "username") for r in report.rows],
+        }
 
 
 PATHS: list[URLPattern] = [

@@ -5,6 +5,7 @@ them), their XLSX exports, and the KPI tab of the customer 360 page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -518,49 +519,34 @@ def kpi_home_export(request: HttpRequest) -> HttpResponse:
     return _home(request, exporting=True)
 
 
-@login_required
-def kpi_customer(request: HttpRequest, code: str) -> HttpResponse:
-    user = page_user(request)
-    customer = selectors.kpi_customer(user=user, code=code)
-    return _customer_page(request, user, customer)
+def _page_and_export(
+    fetch: Callable[..., Any], page: Callable[..., HttpResponse]
+) -> tuple[Callable[..., HttpResponse], Callable[..., HttpResponse]]:
+    """The KPI page of one customer, account manager or branch and its download: the same
+    report on whom `fetch` finds through the user's scope (by the URL's key), shown or
+    exported."""
+
+    def respond(request: HttpRequest, exporting: bool, **key: str) -> HttpResponse:
+        user = page_user(request)
+        return page(request, user, fetch(user=user, **key), exporting=exporting)
+
+    @login_required
+    def view(request: HttpRequest, **key: str) -> HttpResponse:
+        return respond(request, False, **key)
+
+    @login_required
+    @cost_throttled
+    def export_view(request: HttpRequest, **key: str) -> HttpResponse:
+        return respond(request, True, **key)
+
+    return view, export_view
 
 
-@login_required
-@cost_throttled
-def kpi_customer_export(request: HttpRequest, code: str) -> HttpResponse:
-    user = page_user(request)
-    customer = selectors.kpi_customer(user=user, code=code)
-    return _customer_page(request, user, customer, exporting=True)
-
-
-@login_required
-def kpi_account_manager(request: HttpRequest, username: str) -> HttpResponse:
-    user = page_user(request)
-    manager = selectors.kpi_account_manager(user=user, username=username)
-    return _account_manager_page(request, user, manager)
-
-
-@login_required
-@cost_throttled
-def kpi_account_manager_export(request: HttpRequest, username: str) -> HttpResponse:
-    user = page_user(request)
-    manager = selectors.kpi_account_manager(user=user, username=username)
-    return _account_manager_page(request, user, manager, exporting=True)
-
-
-@login_required
-def kpi_branch(request: HttpRequest, code: str) -> HttpResponse:
-    user = page_user(request)
-    branch = selectors.kpi_branch(user=user, code=code)
-    return _branch_page(request, user, branch)
-
-
-@login_required
-@cost_throttled
-def kpi_branch_export(request: HttpRequest, code: str) -> HttpResponse:
-    user = page_user(request)
-    branch = selectors.kpi_branch(user=user, code=code)
-    return _branch_page(request, user, branch, exporting=True)
+kpi_customer, kpi_customer_export = _page_and_export(selectors.kpi_customer, _customer_page)
+kpi_account_manager, kpi_account_manager_export = _page_and_export(
+    selectors.kpi_account_manager, _account_manager_page
+)
+kpi_branch, kpi_branch_export = _page_and_export(selectors.kpi_branch, _branch_page)
 
 
 # --- the customer 360 tab ----------------------------------------------------------------------

@@ -37,6 +37,32 @@ PRODUCTION_RISK_DAYS = 2
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
+def _optional_fk(to: Any, verbose_name: Any, *, related_name: str = "+", **options: Any) -> Any:
+    """A foreign key that may be empty (PROTECT unless `on_delete` says otherwise)."""
+    options.setdefault("on_delete", models.PROTECT)
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, related_name=related_name, null=True, blank=True, **options
+    )
+
+
+def _customer_and_outlet(related_name: str) -> tuple[Any, Any]:
+    """The customer and the outlet (its delivery address) of an order or a custom order."""
+
+    def key(to: str, verbose_name: Any) -> Any:
+        return models.ForeignKey(
+            to, verbose_name=verbose_name, on_delete=models.PROTECT, related_name=related_name
+        )
+
+    return key("customers.Customer", _("customer")), key("customers.Outlet", _("outlet"))
+
+
+def _status(states: type[models.TextChoices], default: str) -> Any:
+    """The indexed status field of a life-cycle's states."""
+    return models.CharField(
+        _("status"), max_length=20, choices=states.choices, default=default, db_index=True
+    )
+
+
 class OrderStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     CONFIRMED = "confirmed", _("Confirmed")
@@ -67,33 +93,9 @@ class Order(SearchableMixin, VersionedModel):
     kind = models.CharField(
         _("kind"), max_length=20, choices=OrderKind.choices, default=OrderKind.STANDARD
     )
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.PROTECT,
-        related_name="orders",
-    )
-    outlet = models.ForeignKey(
-        "customers.Outlet",
-        verbose_name=_("outlet"),
-        on_delete=models.PROTECT,
-        related_name="orders",
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=OrderStatus.choices,
-        default=OrderStatus.SUBMITTED,
-        db_index=True,
-    )
-    placed_by = models.ForeignKey(
-        "org.User",
-        verbose_name=_("placed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    customer, outlet = _customer_and_outlet("orders")
+    status = _status(OrderStatus, OrderStatus.SUBMITTED)
+    placed_by = _optional_fk("org.User", _("placed by"))
     customer_reference = models.CharField(_("your reference"), max_length=50, blank=True)
     requested_date = BusinessDateField(_("requested delivery date"), null=True, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
@@ -145,14 +147,7 @@ class OrderLine(models.Model):
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
     )
     line_no = models.PositiveSmallIntegerField(_("line"))
-    sku = models.ForeignKey(
-        "catalog.Sku",
-        verbose_name=_("SKU"),
-        on_delete=models.PROTECT,
-        related_name="order_lines",
-        null=True,
-        blank=True,
-    )
+    sku = _optional_fk("catalog.Sku", _("SKU"), related_name="order_lines")
     description = models.CharField(_("description"), max_length=300)
     quantity = models.PositiveIntegerField(
         _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(100_000)]
@@ -161,14 +156,7 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(_("unit price (CNY)"), **MONEY)
     discount = models.DecimalField(_("discount (CNY)"), default=0, **MONEY)
     line_total = models.DecimalField(_("line total (CNY)"), **MONEY)
-    promotion = models.ForeignKey(
-        "catalog.Promotion",
-        verbose_name=_("promotion"),
-        on_delete=models.PROTECT,
-        related_name="order_lines",
-        null=True,
-        blank=True,
-    )
+    promotion = _optional_fk("catalog.Promotion", _("promotion"), related_name="order_lines")
 
     class Meta:
         ordering = ["order_id", "line_no"]
@@ -207,33 +195,9 @@ class CustomOrder(SearchableMixin, VersionedModel):
     """A made-to-order request (定制): the customer's need, our quote, the production clock."""
 
     number = models.CharField(_("number"), max_length=16, unique=True)
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.PROTECT,
-        related_name="custom_orders",
-    )
-    outlet = models.ForeignKey(
-        "customers.Outlet",
-        verbose_name=_("outlet"),
-        on_delete=models.PROTECT,
-        related_name="custom_orders",
-    )
-    requested_by = models.ForeignKey(
-        "org.User",
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=CustomOrderStatus.choices,
-        default=CustomOrderStatus.REQUESTED,
-        db_index=True,
-    )
+    customer, outlet = _customer_and_outlet("custom_orders")
+    requested_by = _optional_fk("org.User", _("requested by"))
+    status = _status(CustomOrderStatus, CustomOrderStatus.REQUESTED)
     # The need
     title = models.CharField(_("title"), max_length=200)
     category = models.ForeignKey(
@@ -259,28 +223,14 @@ class CustomOrder(SearchableMixin, VersionedModel):
     wanted_date = BusinessDateField(_("wanted by"), null=True, blank=True)
     description = models.TextField(_("description"), max_length=5000, blank=True)
     # The quote
-    quoted_model = models.ForeignKey(
-        "catalog.ProductModel",
-        verbose_name=_("quoted model"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    quoted_model = _optional_fk("catalog.ProductModel", _("quoted model"))
     quoted_price = models.DecimalField(_("quoted unit price (CNY)"), null=True, blank=True, **MONEY)
     quoted_lead_days = models.PositiveSmallIntegerField(
         _("lead time (days)"), null=True, blank=True
     )
     quote_valid_until = BusinessDateField(_("quote valid until"), null=True, blank=True)
     quote_note = models.TextField(_("quote note"), max_length=2000, blank=True)
-    quoted_by = models.ForeignKey(
-        "org.User",
-        verbose_name=_("quoted by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    quoted_by = _optional_fk("org.User", _("quoted by"))
     quoted_at = BusinessDateTimeField(_("quoted at"), null=True, blank=True)
     # Acceptance and the production clock
     accepted_at = BusinessDateTimeField(_("accepted at"), null=True, blank=True)
@@ -344,33 +294,14 @@ class OrderEvent(TimeStampedModel):
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
     )
-    order = models.ForeignKey(
-        Order,
-        verbose_name=_("order"),
-        on_delete=models.CASCADE,
-        related_name="events",
-        null=True,
-        blank=True,
-    )
-    custom_order = models.ForeignKey(
-        CustomOrder,
-        verbose_name=_("custom order"),
-        on_delete=models.CASCADE,
-        related_name="events",
-        null=True,
-        blank=True,
+    order = _optional_fk(Order, _("order"), related_name="events", on_delete=models.CASCADE)
+    custom_order = _optional_fk(
+        CustomOrder, _("custom order"), related_name="events", on_delete=models.CASCADE
     )
     kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices)
     from_status = models.CharField(_("from"), max_length=20, blank=True)
     to_status = models.CharField(_("to"), max_length=20, blank=True)
-    actor = models.ForeignKey(
-        "org.User",
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    actor = _optional_fk("org.User", _("by"))
     # The event's text as first written (a person's note or reason as typed; a generated
     # sentence in the language of the moment), and, when the system said something, its
     # message id and parameters (`roots.orders.texts`; a note joined as written) that

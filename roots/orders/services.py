@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -450,55 +450,45 @@ def order_transition(
     return result
 
 
-def order_confirm(
-    *, user: User, order: Order, expected_version: int | None = None, message: str = ""
-) -> Order:
-    """Accept a submitted order (the account manager, branch manager or headquarters)."""
-    return order_transition(
-        user=user, order=order, action="confirm", expected_version=expected_version,
-        message=message,
-    )  # fmt: skip
+class _StepService(Protocol):
+    def __call__(
+        self, *, user: User, order: Order, expected_version: int | None = None, message: str = ""
+    ) -> Order: ...
 
 
-def order_allocate(
-    *, user: User, order: Order, expected_version: int | None = None, message: str = ""
-) -> Order:
-    """Commit the reserved stock to a confirmed order (branch manager, headquarters); a
-    made-to-order order once its production has finished."""
-    return order_transition(
-        user=user, order=order, action="allocate", expected_version=expected_version,
-        message=message,
-    )  # fmt: skip
+def _step_service(action: str, doc: str) -> _StepService:
+    """The named service of one step that takes an optional note (`order_transition`)."""
+
+    def service(
+        *, user: User, order: Order, expected_version: int | None = None, message: str = ""
+    ) -> Order:
+        return order_transition(
+            user=user, order=order, action=action, expected_version=expected_version,
+            message=message,
+        )  # fmt: skip
+
+    service.__name__ = service.__qualname__ = f"order_{action}"
+    service.__doc__ = doc
+    return service
 
 
-def order_ship(
-    *, user: User, order: Order, expected_version: int | None = None, message: str = ""
-) -> Order:
-    """Ship an allocated order: stock leaves the warehouses and finance invoices it."""
-    return order_transition(
-        user=user, order=order, action="ship", expected_version=expected_version,
-        message=message,
-    )  # fmt: skip
-
-
-def order_deliver(
-    *, user: User, order: Order, expected_version: int | None = None, message: str = ""
-) -> Order:
-    """Record that a shipped order arrived (the customer or our staff)."""
-    return order_transition(
-        user=user, order=order, action="deliver", expected_version=expected_version,
-        message=message,
-    )  # fmt: skip
-
-
-def order_close(
-    *, user: User, order: Order, expected_version: int | None = None, message: str = ""
-) -> Order:
-    """Close a delivered order (the account manager, branch manager or headquarters)."""
-    return order_transition(
-        user=user, order=order, action="close", expected_version=expected_version,
-        message=message,
-    )  # fmt: skip
+order_confirm = _step_service(
+    "confirm", "Accept a submitted order (the account manager, branch manager or headquarters)."
+)
+order_allocate = _step_service(
+    "allocate",
+    "Commit the reserved stock to a confirmed order (branch manager, headquarters); a "
+    "made-to-order order once its production has finished.",
+)
+order_ship = _step_service(
+    "ship", "Ship an allocated order: stock leaves the warehouses and finance invoices it."
+)
+order_deliver = _step_service(
+    "deliver", "Record that a shipped order arrived (the customer or our staff)."
+)
+order_close = _step_service(
+    "close", "Close a delivered order (the account manager, branch manager or headquarters)."
+)
 
 
 def order_cancel(

@@ -45,6 +45,29 @@ def pipeline_scope(user: User, prefix: str = "") -> models.Q | None:
     return models.Q(pk__in=[])
 
 
+def optional_link(to: Any, verbose_name: Any, related_name: str) -> models.ForeignKey[Any, Any]:
+    """A protected link a sales record may lack (a lead not yet converted, a visit about no
+    deal in particular)."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        null=True,
+        blank=True,
+    )
+
+
+def user_link(verbose_name: Any, related_name: str) -> models.ForeignKey[Any, Any]:
+    """The protected link to the staff user a record belongs to (its owner, its assessor)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
 class PipelineQuerySet(ScopedQuerySet):
     def visible_to(self, user: User) -> Self:
         condition = pipeline_scope(user)
@@ -85,24 +108,12 @@ class Lead(SearchableMixin, VersionedModel):
     channel_type = models.CharField(
         _("channel type"), max_length=30, choices=ChannelType.choices, blank=True
     )
-    province = models.ForeignKey(
-        "org.Province",
-        verbose_name=_("province"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    province = optional_link("org.Province", _("province"), "+")
     city = models.CharField(_("city"), max_length=50, blank=True)
     branch = models.ForeignKey(
         "org.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="leads"
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.PROTECT,
-        related_name="leads",
-    )
+    owner = user_link(_("owner"), "leads")
     source = models.CharField(
         _("source"), max_length=20, choices=LeadSource.choices, default=LeadSource.OTHER
     )
@@ -117,14 +128,7 @@ class Lead(SearchableMixin, VersionedModel):
         **MONEY,
     )
     disqualified_reason = models.CharField(_("reason disqualified"), max_length=300, blank=True)
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("converted to customer"),
-        on_delete=models.PROTECT,
-        related_name="leads",
-        null=True,
-        blank=True,
-    )
+    customer = optional_link("customers.Customer", _("converted to customer"), "leads")
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     search_text = models.CharField(max_length=800, editable=False, db_index=True, default="")
 
@@ -197,34 +201,15 @@ class Opportunity(SearchableMixin, VersionedModel):
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.PROTECT,
-        related_name="opportunities",
-        null=True,
-        blank=True,
-    )
-    lead = models.ForeignKey(
-        Lead,
-        verbose_name=_("lead"),
-        on_delete=models.PROTECT,
-        related_name="opportunities",
-        null=True,
-        blank=True,
-    )
+    customer = optional_link("customers.Customer", _("customer"), "opportunities")
+    lead = optional_link(Lead, _("lead"), "opportunities")
     branch = models.ForeignKey(
         "org.Branch",
         verbose_name=_("branch"),
         on_delete=models.PROTECT,
         related_name="opportunities",
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.PROTECT,
-        related_name="opportunities",
-    )
+    owner = user_link(_("owner"), "opportunities")
     stage = models.CharField(
         _("stage"), max_length=15, choices=Stage.choices, default=Stage.PROSPECTING, db_index=True
     )
@@ -302,41 +287,15 @@ class Activity(VersionedModel):
     """A visit, call or meeting, planned and then done with notes (拜访记录). A planned
     activity past its time is an overdue follow-up on its owner's daily board."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.PROTECT,
-        related_name="activities",
-    )
+    owner = user_link(_("owner"), "activities")
     branch = models.ForeignKey(
         "org.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
     subject = models.CharField(_("subject"), max_length=200)
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.PROTECT,
-        related_name="activities",
-        null=True,
-        blank=True,
-    )
-    lead = models.ForeignKey(
-        Lead,
-        verbose_name=_("lead"),
-        on_delete=models.PROTECT,
-        related_name="activities",
-        null=True,
-        blank=True,
-    )
-    opportunity = models.ForeignKey(
-        Opportunity,
-        verbose_name=_("opportunity"),
-        on_delete=models.PROTECT,
-        related_name="activities",
-        null=True,
-        blank=True,
-    )
+    customer = optional_link("customers.Customer", _("customer"), "activities")
+    lead = optional_link(Lead, _("lead"), "activities")
+    opportunity = optional_link(Opportunity, _("opportunity"), "activities")
     contact = models.ForeignKey(
         "customers.Contact",
         verbose_name=_("contact"),
@@ -420,12 +379,7 @@ class PotentialAssessment(TimeStampedModel):
     )
     score = models.PositiveSmallIntegerField(_("score (0–100)"), default=0, editable=False)
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
-    assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assessed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    assessed_by = user_link(_("assessed by"), "+")
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
 
     objects = AssessmentQuerySet.as_manager()

@@ -252,19 +252,26 @@ class TemplateView(APIView):
 
 
 # --- feed rows ------------------------------------------------------------------------------
-class SellThroughRowSerializer(serializers.ModelSerializer):
+# What the rows of both feeds answer first. (No docstrings on these serializers: they would
+# become the schema's descriptions.)
+_ROW_HEAD = ["id", "customer", "outlet", "outlet_name"]
+
+
+class _FeedRowSerializer(serializers.Serializer):
+    """The customer and outlet columns of a feed row (mixed into the row serializers)."""
+
     customer = serializers.CharField(source="customer.code", read_only=True)
     outlet = serializers.CharField(source="outlet.code", read_only=True)
     outlet_name = serializers.CharField(source="outlet.name", read_only=True)
+
+
+class SellThroughRowSerializer(_FeedRowSerializer, serializers.ModelSerializer):
     sku = serializers.CharField(source="sku.code", read_only=True)
 
     class Meta:
         model = SellThrough
         fields = [
-            "id",
-            "customer",
-            "outlet",
-            "outlet_name",
+            *_ROW_HEAD,
             "sku",
             "date",
             "units_received",
@@ -277,24 +284,12 @@ class SellThroughRowSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CategorySalesRowSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.code", read_only=True)
-    outlet = serializers.CharField(source="outlet.code", read_only=True)
-    outlet_name = serializers.CharField(source="outlet.name", read_only=True)
+class CategorySalesRowSerializer(_FeedRowSerializer, serializers.ModelSerializer):
     category = serializers.CharField(source="category.code", read_only=True)
 
     class Meta:
         model = CategorySales
-        fields = [
-            "id",
-            "customer",
-            "outlet",
-            "outlet_name",
-            "category",
-            "date",
-            "total_sales",
-            "upload",
-        ]
+        fields = [*_ROW_HEAD, "category", "date", "total_sales", "upload"]
         read_only_fields = fields
 
 

@@ -32,6 +32,19 @@ SUCCEEDED, FAILED = UploadStatus.SUCCEEDED, UploadStatus.FAILED
 WORKER = "the import worker"
 NOBODY: frozenset[str] = frozenset()  # no role takes these steps by request
 
+
+def _worker_step(
+    name: str,
+    sources: tuple[str, ...],
+    target: str,
+    label: Any,
+    who: str,
+    stamp: str | None = None,
+) -> Step:
+    """A step only the import worker or the resumer takes: no role takes it by request."""
+    return Step(name, sources, target, label=label, roles=NOBODY, who=who, stamp=stamp)
+
+
 UPLOAD = Lifecycle(
     name="sellthrough_upload",
     model=Upload,
@@ -39,40 +52,31 @@ UPLOAD = Lifecycle(
     initial=QUEUED,
     versioned=False,
     steps=[
-        Step(
+        _worker_step(
             "start",
             (QUEUED, RUNNING, SUCCEEDED, FAILED),
             RUNNING,
-            label=gettext_lazy("Importing"),
-            roles=NOBODY,
-            who=f"{WORKER} (again: `manage.py import_sellthrough`)",
-            stamp="started_at",
+            gettext_lazy("Importing"),
+            f"{WORKER} (again: `manage.py import_sellthrough`)",
+            "started_at",
         ),
-        Step(
-            "succeed",
-            (RUNNING,),
-            SUCCEEDED,
-            label=gettext_lazy("Imported"),
-            roles=NOBODY,
-            who=WORKER,
-            stamp="finished_at",
+        _worker_step(
+            "succeed", (RUNNING,), SUCCEEDED, gettext_lazy("Imported"), WORKER, "finished_at"
         ),
-        Step(
+        _worker_step(
             "fail",
             (RUNNING,),
             FAILED,
-            label=gettext_lazy("Failed"),
-            roles=NOBODY,
-            who=f"{WORKER}; the resumer after the last attempt",
-            stamp="finished_at",
+            gettext_lazy("Failed"),
+            f"{WORKER}; the resumer after the last attempt",
+            "finished_at",
         ),
-        Step(
+        _worker_step(
             "requeue",
             (RUNNING,),
             QUEUED,
-            label=gettext_lazy("Queued"),
-            roles=NOBODY,
-            who="the resumer (`manage.py resume_sellthrough_imports`)",
+            gettext_lazy("Queued"),
+            "the resumer (`manage.py resume_sellthrough_imports`)",
         ),
     ],
 )

@@ -159,10 +159,9 @@ class SellThroughQuerySet(CustomerScopedQuerySet):
     row so that scoping and the KPIs group without a join)."""
 
 
-class SellThrough(models.Model):
-    """What one outlet received, sold and held of one SKU on one day. `unit_cost` is the
-    customer's price from us for that SKU on that day (customer price, else channel list,
-    else list price), fixed at import: the cost basis of the inventory and margin KPIs."""
+class FeedRow(models.Model):
+    """What the rows of both feeds share: the customer, the outlet, the day and the upload
+    that last wrote the row."""
 
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
@@ -170,10 +169,30 @@ class SellThrough(models.Model):
     outlet = models.ForeignKey(
         "customers.Outlet", verbose_name=_("outlet"), on_delete=models.PROTECT, related_name="+"
     )
+    date = BusinessDateField(_("date"))
+    upload = models.ForeignKey(
+        Upload,
+        verbose_name=_("upload"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SellThroughQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class SellThrough(FeedRow):
+    """What one outlet received, sold and held of one SKU on one day. `unit_cost` is the
+    customer's price from us for that SKU on that day (customer price, else channel list,
+    else list price), fixed at import: the cost basis of the inventory and margin KPIs."""
+
     sku = models.ForeignKey(
         "catalog.Sku", verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="+"
     )
-    date = BusinessDateField(_("date"))
     units_received = models.PositiveIntegerField(
         _("units received"), validators=[MaxValueValidator(MAX_UNITS)]
     )
@@ -189,16 +208,6 @@ class SellThrough(models.Model):
         _("stock (units)"), validators=[MaxValueValidator(MAX_UNITS)]
     )
     unit_cost = models.DecimalField(_("unit cost (CNY)"), max_digits=12, decimal_places=2)
-    upload = models.ForeignKey(
-        Upload,
-        verbose_name=_("upload"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    objects = SellThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "outlet_id", "sku_id"]
@@ -219,35 +228,18 @@ class SellThrough(models.Model):
         return f"{self.outlet_id}/{self.sku_id}@{self.date}"
 
 
-class CategorySales(models.Model):
+class CategorySales(FeedRow):
     """A customer's total sales of one category, all brands together, at one outlet on one
     day (the denominator of our share of the customer's sales)."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
-    outlet = models.ForeignKey(
-        "customers.Outlet", verbose_name=_("outlet"), on_delete=models.PROTECT, related_name="+"
-    )
     category = models.ForeignKey(
         "catalog.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
     )
-    date = BusinessDateField(_("date"))
     total_sales = models.DecimalField(
         _("total sales, all brands (CNY)"),
         validators=[MinValueValidator(0), MaxValueValidator(MAX_MONEY)],
         **MONEY,
     )
-    upload = models.ForeignKey(
-        Upload,
-        verbose_name=_("upload"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    objects = SellThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "outlet_id", "category_id"]
@@ -270,18 +262,30 @@ class CategorySales(models.Model):
 # import leaves only staging rows, which the next attempt of the same upload deletes first.
 
 
-class StagedSellThrough(models.Model):
+class StagedRow(models.Model):
+    """What the staged rows of both feeds share: the upload, the customer, the outlet, the
+    day and the row's number in the file."""
+
     upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="+")
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
     outlet = models.ForeignKey("customers.Outlet", on_delete=models.CASCADE, related_name="+")
-    sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")
     date = BusinessDateField()
+    row_number = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.upload_id}:{self.row_number}"
+
+
+class StagedSellThrough(StagedRow):
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")
     units_received = models.PositiveIntegerField()
     units_sold = models.PositiveIntegerField()
     revenue = models.DecimalField(**MONEY)
     stock_units = models.PositiveIntegerField()
     unit_cost = models.DecimalField(max_digits=12, decimal_places=2)
-    row_number = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
@@ -290,18 +294,10 @@ class StagedSellThrough(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.upload_id}:{self.row_number}"
 
-
-class StagedCategorySales(models.Model):
-    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="+")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
-    outlet = models.ForeignKey("customers.Outlet", on_delete=models.CASCADE, related_name="+")
+class StagedCategorySales(StagedRow):
     category = models.ForeignKey("catalog.Category", on_delete=models.CASCADE, related_name="+")
-    date = BusinessDateField()
     total_sales = models.DecimalField(**MONEY)
-    row_number = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
@@ -309,6 +305,3 @@ class StagedCategorySales(models.Model):
                 fields=["upload", "outlet", "date", "category"], name="staged_cs_key_uniq"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.upload_id}:{self.row_number}"

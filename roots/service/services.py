@@ -136,6 +136,18 @@ def _take(
     return result
 
 
+def _step(
+    step: str,
+    user: User,
+    complaint: Complaint,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+) -> Complaint:
+    """A state change of `COMPLAINT`: the caller's complaint, brought up to date."""
+    _take(step, user=user, complaint=complaint, data=data, expected_version=expected_version)
+    return complaint
+
+
 def _sync(target: Complaint, source: Complaint) -> None:
     """Copy a re-read (locked) complaint's state back into the caller's instance."""
     for field in target._meta.concrete_fields:
@@ -232,14 +244,7 @@ def complaint_resolve(
     """Our staff resolve an open or in-progress complaint with what was done; whether it was
     resolved within the SLA is stored (the KPI "problems resolved within SLA" reads it).
     The customer's users are told and asked to confirm."""
-    _take(
-        "resolve",
-        user=user,
-        complaint=complaint,
-        data={"resolution": resolution},
-        expected_version=expected_version,
-    )
-    return complaint
+    return _step("resolve", user, complaint, {"resolution": resolution}, expected_version)
 
 
 def complaint_close(
@@ -247,14 +252,7 @@ def complaint_close(
 ) -> Complaint:
     """Close a resolved complaint: the customer confirms the resolution, or our staff close
     it after resolving."""
-    _take(
-        "close",
-        user=user,
-        complaint=complaint,
-        data={"note": note},
-        expected_version=expected_version,
-    )
-    return complaint
+    return _step("close", user, complaint, {"note": note}, expected_version)
 
 
 def complaint_reopen(
@@ -262,14 +260,7 @@ def complaint_reopen(
 ) -> Complaint:
     """The customer reopens a resolved complaint (the problem remains): it is in progress
     again, and the owner is told."""
-    _take(
-        "reopen",
-        user=user,
-        complaint=complaint,
-        data={"reason": reason},
-        expected_version=expected_version,
-    )
-    return complaint
+    return _step("reopen", user, complaint, {"reason": reason}, expected_version)
 
 
 def complaint_assign(
@@ -277,14 +268,7 @@ def complaint_assign(
 ) -> Complaint:
     """A branch manager (or headquarters) hands the complaint to another account manager of
     the customer's branch; the new owner is told."""
-    _take(
-        "assign",
-        user=user,
-        complaint=complaint,
-        data={"owner": owner},
-        expected_version=expected_version,
-    )
-    return complaint
+    return _step("assign", user, complaint, {"owner": owner}, expected_version)
 
 
 # --- deadlines -------------------------------------------------------------------------------

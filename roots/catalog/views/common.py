@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from roots.catalog import policies
@@ -19,6 +20,7 @@ from roots.core.pages import page_user, posted_version, run_service
 from roots.org.models import Role, User
 
 PAGE_SIZE = 25
+M = TypeVar("M", bound=Model)
 
 
 def catalog_reader(request: HttpRequest) -> User:
@@ -48,6 +50,17 @@ def catalog_editor(request: HttpRequest) -> User:
     if not policies.can_edit_catalog(user):
         raise PermissionDenied(_("Headquarters and product managers keep the catalog."))
     return user
+
+
+def editable_record(
+    request: HttpRequest, records: Callable[..., QuerySet[M]], **lookup: Any
+) -> tuple[User, M]:
+    """The user and the record of `records(user=)` to change: 404 when it is out of the
+    user's scope, then 403 unless the user keeps the catalog."""
+    user = page_user(request)
+    record = get_object_or_404(records(user=user), **lookup)
+    catalog_editor(request)
+    return user, record
 
 
 @dataclass
@@ -141,4 +154,41 @@ def form_page(
             **extra,
         },
         status=status,
+    )
+
+
+def maintenance_page(
+    request: HttpRequest,
+    *,
+    form: Any,
+    save: Callable[..., Any],
+    success_url: Callable[[Any], str],
+    message: Callable[[Any], str],
+    groups: list[tuple[str, Any, list[str]]],
+    title: str,
+    crumbs: list[tuple[str, str]],
+    cancel_url: str,
+    version: int | None = None,
+    reload_url: str | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """A create (`version` None) or edit form page: the POST runs through `submit` and
+    redirects on success; otherwise the form is shown (`form_page`) with its errors, and
+    an edit page posts back the version seen (`reload_url` on a conflict)."""
+    done = submit(
+        request, form=form, save=save, success_url=success_url, message=message, version=version
+    )
+    if done.redirect:
+        return done.redirect
+    if version is not None:
+        extra.update(done.context(reload_url))
+    return form_page(
+        request,
+        form=form,
+        groups=groups,
+        title=title,
+        crumbs=crumbs,
+        cancel_url=cancel_url,
+        status=done.status,
+        **extra,
     )

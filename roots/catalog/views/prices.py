@@ -35,9 +35,9 @@ from roots.catalog.models import PRICE_ROLES, CustomerPrice, PriceList, PriceLis
 from roots.catalog.views.common import (
     PAGE_SIZE,
     catalog_editor,
-    form_page,
+    editable_record,
+    maintenance_page,
     price_reader,
-    submit,
 )
 from roots.core.exceptions import PreconditionFailedError
 from roots.core.pages import page_user, posted_version, render_page
@@ -161,52 +161,36 @@ def price_list_create(request: HttpRequest) -> HttpResponse:
     form = PriceListForm(
         request.POST or None, user=user, initial={"valid_from": timezone.localdate()}
     )
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=partial(services.price_list_create, user=user),
         success_url=_price_list_url,
         message=lambda pl: _("Price list “%(name)s” saved.") % {"name": pl.name},
-    )
-    if done.redirect:
-        return done.redirect
-    return form_page(
-        request,
-        form=form,
         groups=PRICE_LIST_SECTIONS,
         title=_("New price list"),
         crumbs=[_lists_crumb()],
         cancel_url=reverse("price-list-list"),
-        status=done.status,
     )
 
 
 @login_required
 def price_list_edit(request: HttpRequest, code: str) -> HttpResponse:
-    user = page_user(request)
-    price_list = get_object_or_404(selectors.price_list_list(user=user), code=code[:20])
-    catalog_editor(request)
+    user, price_list = editable_record(request, selectors.price_list_list, code=code[:20])
     form = PriceListForm(request.POST or None, instance=price_list, user=user)
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=partial(services.price_list_update, user=user, price_list=price_list),
         success_url=lambda _record: _price_list_url(price_list),
         message=lambda record: _("Price list “%(name)s” saved.") % {"name": record.name},
         version=price_list.version,
-    )
-    if done.redirect:
-        return done.redirect
-    return form_page(
-        request,
-        form=form,
         groups=PRICE_LIST_SECTIONS,
         title=_("Edit price list"),
         subtitle=f"{price_list.name} · {price_list.code}",
         crumbs=[_lists_crumb(), (_price_list_url(price_list), price_list.code)],
         cancel_url=_price_list_url(price_list),
-        status=done.status,
-        **done.context(reverse("price-list-edit", args=[price_list.code])),
+        reload_url=reverse("price-list-edit", args=[price_list.code]),
     )
 
 
@@ -214,11 +198,9 @@ def price_list_edit(request: HttpRequest, code: str) -> HttpResponse:
 def price_list_item_create(request: HttpRequest, code: str) -> HttpResponse:
     """Price a SKU in a price list (the detail page's inline form posts here; a bad entry
     comes back on this page with its errors)."""
-    user = page_user(request)
-    price_list = get_object_or_404(selectors.price_list_list(user=user), code=code[:20])
-    catalog_editor(request)
+    user, price_list = editable_record(request, selectors.price_list_list, code=code[:20])
     form = PriceListItemForm(request.POST or None, user=user)
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=lambda data: services.price_list_item_create(
@@ -228,30 +210,21 @@ def price_list_item_create(request: HttpRequest, code: str) -> HttpResponse:
         message=lambda item: (
             _("%(sku)s priced at ¥%(price)s.") % {"sku": item.sku.code, "price": item.price}
         ),
-    )
-    if done.redirect:
-        return done.redirect
-    return form_page(
-        request,
-        form=form,
         groups=ITEM_SECTIONS,
         title=_("Add a SKU to the price list"),
         subtitle=f"{price_list.name} · {price_list.code}",
         crumbs=[_lists_crumb(), (_price_list_url(price_list), price_list.code)],
         cancel_url=_price_list_url(price_list),
-        status=done.status,
     )
 
 
 @login_required
 def price_list_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-price a SKU in a price list (the SKU and the list stay)."""
-    user = page_user(request)
-    item = get_object_or_404(selectors.price_list_item_list(user=user), pk=pk)
-    catalog_editor(request)
+    user, item = editable_record(request, selectors.price_list_item_list, pk=pk)
     back = _price_list_url(item.price_list)
     form = PriceListItemForm(request.POST or None, instance=item, user=user)
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=partial(services.price_list_item_update, user=user, price_list_item=item),
@@ -260,20 +233,13 @@ def price_list_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(sku)s priced at ¥%(price)s.") % {"sku": item.sku.code, "price": record.price}
         ),
         version=item.version,
-    )
-    if done.redirect:
-        return done.redirect
-    return form_page(
-        request,
-        form=form,
         groups=ITEM_SECTIONS,
         title=_("Edit price"),
         subtitle=f"{item.price_list.name} · {item.sku.name} ({item.sku.code})",
         crumbs=[_lists_crumb(), (back, item.price_list.code)],
         cancel_url=back,
-        status=done.status,
         history=history_entries(instance=item),
-        **done.context(reverse("price-list-item-edit", args=[item.pk])),
+        reload_url=reverse("price-list-item-edit", args=[item.pk]),
     )
 
 
@@ -281,9 +247,7 @@ def price_list_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def price_list_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a SKU off a price list (its history stays on the list's page)."""
-    user = page_user(request)
-    item = get_object_or_404(selectors.price_list_item_list(user=user), pk=pk)
-    catalog_editor(request)
+    user, item = editable_record(request, selectors.price_list_item_list, pk=pk)
     try:
         services.price_list_item_delete(
             user=user, price_list_item=item, expected_version=posted_version(request)
@@ -408,7 +372,7 @@ def customer_price_create(request: HttpRequest) -> HttpResponse:
         "valid_from": timezone.localdate(),
     }
     form = CustomerPriceForm(request.POST or None, user=user, initial=initial)
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=partial(services.customer_price_create, user=user),
@@ -417,28 +381,19 @@ def customer_price_create(request: HttpRequest) -> HttpResponse:
             _("Price of %(sku)s for %(customer)s saved.")
             % {"sku": cp.sku.code, "customer": cp.customer.name}
         ),
-    )
-    if done.redirect:
-        return done.redirect
-    return form_page(
-        request,
-        form=form,
         groups=CUSTOMER_PRICE_SECTIONS,
         title=_("New customer price"),
         crumbs=[_customer_prices_crumb()],
         cancel_url=reverse("customer-price-list"),
-        status=done.status,
     )
 
 
 @login_required
 def customer_price_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a customer price's amount or period (the customer and the SKU stay)."""
-    user = page_user(request)
-    price = get_object_or_404(selectors.customer_price_list(user=user), pk=pk)
-    catalog_editor(request)
+    user, price = editable_record(request, selectors.customer_price_list, pk=pk)
     form = CustomerPriceForm(request.POST or None, instance=price, user=user)
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=partial(services.customer_price_update, user=user, customer_price=price),
@@ -448,19 +403,12 @@ def customer_price_edit(request: HttpRequest, pk: int) -> HttpResponse:
             % {"sku": price.sku.code, "customer": price.customer.name}
         ),
         version=price.version,
-    )
-    if done.redirect:
-        return done.redirect
-    return form_page(
-        request,
-        form=form,
         groups=CUSTOMER_PRICE_SECTIONS,
         title=_("Edit customer price"),
         subtitle=f"{price.customer.name} · {price.sku.name} ({price.sku.code})",
         crumbs=[_customer_prices_crumb(), (_customer_price_url(price), f"#{price.pk}")],
         cancel_url=_customer_price_url(price),
-        status=done.status,
-        **done.context(reverse("customer-price-edit", args=[price.pk])),
+        reload_url=reverse("customer-price-edit", args=[price.pk]),
     )
 
 
@@ -468,9 +416,7 @@ def customer_price_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def customer_price_end(request: HttpRequest, pk: int) -> HttpResponse:
     """End a customer price on a day (today by default); the channel price applies after."""
-    user = page_user(request)
-    price = get_object_or_404(selectors.customer_price_list(user=user), pk=pk)
-    catalog_editor(request)
+    user, price = editable_record(request, selectors.customer_price_list, pk=pk)
     form = CustomerPriceEndForm(request.POST)
     if not form.is_valid():
         return _customer_price_detail(request, price, end_form=form, status=400)

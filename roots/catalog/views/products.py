@@ -34,8 +34,8 @@ from roots.catalog.views.common import (
     PAGE_SIZE,
     catalog_editor,
     catalog_reader,
-    form_page,
-    submit,
+    editable_record,
+    maintenance_page,
 )
 from roots.core.pages import page_user, render_page
 from roots.core.selectors import history_entries
@@ -199,53 +199,37 @@ def sku_create(request: HttpRequest) -> HttpResponse:
     user = catalog_editor(request)
     initial = {"product_model": request.GET.get("model", "")[:30], "is_active": True}
     form = SkuForm(request.POST or None, user=user, initial=initial)
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=partial(services.sku_create, user=user),
         success_url=_sku_url,
         message=lambda sku: _("SKU “%(name)s” saved.") % {"name": sku.name},
-    )
-    if done.redirect:
-        return done.redirect
-    return form_page(
-        request,
-        form=form,
         groups=SKU_SECTIONS,
         title=_("New SKU"),
         crumbs=[_catalog_crumb()],
         cancel_url=reverse("catalog-list"),
-        status=done.status,
     )
 
 
 @login_required
 def sku_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Change a SKU (its code stays); the posted version detects a change meanwhile."""
-    user = page_user(request)
-    sku = get_object_or_404(selectors.sku_list(user=user), code=code[:40])
-    catalog_editor(request)
+    user, sku = editable_record(request, selectors.sku_list, code=code[:40])
     form = SkuForm(request.POST or None, instance=sku, user=user)
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=partial(services.sku_update, user=user, sku=sku),
         success_url=lambda _record: _sku_url(sku),
         message=lambda record: _("SKU “%(name)s” saved.") % {"name": record.name},
         version=sku.version,
-    )
-    if done.redirect:
-        return done.redirect
-    return form_page(
-        request,
-        form=form,
         groups=SKU_SECTIONS,
         title=_("Edit SKU"),
         subtitle=f"{sku.name} · {sku.code}",
         crumbs=[_catalog_crumb(), (_sku_url(sku), sku.code)],
         cancel_url=_sku_url(sku),
-        status=done.status,
-        **done.context(reverse("sku-edit", args=[sku.code])),
+        reload_url=reverse("sku-edit", args=[sku.code]),
     )
 
 
@@ -265,7 +249,7 @@ def product_model_create(request: HttpRequest) -> HttpResponse:
     """A new product model; then its first SKU."""
     user = catalog_editor(request)
     form = ProductModelForm(request.POST or None, user=user)
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=partial(services.product_model_create, user=user),
@@ -273,62 +257,43 @@ def product_model_create(request: HttpRequest) -> HttpResponse:
         message=lambda model: (
             _("Product model “%(name)s” saved. Now add its first SKU.") % {"name": model.name}
         ),
-    )
-    if done.redirect:
-        return done.redirect
-    return form_page(
-        request,
-        form=form,
         groups=MODEL_SECTIONS,
         title=_("New product model"),
         crumbs=[_catalog_crumb()],
         cancel_url=reverse("catalog-list"),
-        status=done.status,
     )
 
 
 @login_required
 def product_model_edit(request: HttpRequest, code: str) -> HttpResponse:
-    user = page_user(request)
-    product_model = get_object_or_404(selectors.product_model_list(user=user), code=code[:30])
-    catalog_editor(request)
+    user, product_model = editable_record(request, selectors.product_model_list, code=code[:30])
     back = _model_return(request, product_model)
     form = ProductModelForm(request.POST or None, instance=product_model, user=user)
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=partial(services.product_model_update, user=user, product_model=product_model),
         success_url=lambda _record: back,
         message=lambda record: _("Product model “%(name)s” saved.") % {"name": record.name},
         version=product_model.version,
-    )
-    if done.redirect:
-        return done.redirect
-    variants = list(product_model.regional_variants.order_by("region"))
-    return form_page(
-        request,
-        form=form,
         groups=MODEL_SECTIONS,
         title=_("Edit product model"),
         subtitle=f"{product_model.name} · {product_model.code}",
         crumbs=[_catalog_crumb(), (back, product_model.code)],
         cancel_url=back,
-        status=done.status,
         product_model=product_model,
-        variants=variants,
-        **done.context(reverse("product-model-edit", args=[product_model.code])),
+        variants=product_model.regional_variants.order_by("region"),
+        reload_url=reverse("product-model-edit", args=[product_model.code]),
     )
 
 
 @login_required
 def regional_variant_create(request: HttpRequest, code: str) -> HttpResponse:
     """Tune a product model for a region."""
-    user = page_user(request)
-    product_model = get_object_or_404(selectors.product_model_list(user=user), code=code[:30])
-    catalog_editor(request)
+    user, product_model = editable_record(request, selectors.product_model_list, code=code[:30])
     back = _model_return(request, product_model)
     form = RegionalVariantForm(request.POST or None, user=user)
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=lambda data: services.regional_variant_create(
@@ -338,29 +303,20 @@ def regional_variant_create(request: HttpRequest, code: str) -> HttpResponse:
         message=lambda variant: (
             _("Regional variant “%(region)s” saved.") % {"region": variant.get_region_display()}
         ),
-    )
-    if done.redirect:
-        return done.redirect
-    return form_page(
-        request,
-        form=form,
         groups=VARIANT_SECTIONS,
         title=_("New regional variant"),
         subtitle=f"{product_model.name} · {product_model.code}",
         crumbs=[_catalog_crumb(), (back, product_model.code)],
         cancel_url=back,
-        status=done.status,
     )
 
 
 @login_required
 def regional_variant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = page_user(request)
-    variant = get_object_or_404(selectors.regional_variant_list(user=user), pk=pk)
-    catalog_editor(request)
+    user, variant = editable_record(request, selectors.regional_variant_list, pk=pk)
     back = _model_return(request, variant.product_model)
     form = RegionalVariantForm(request.POST or None, instance=variant, user=user)
-    done = submit(
+    return maintenance_page(
         request,
         form=form,
         save=partial(services.regional_variant_update, user=user, regional_variant=variant),
@@ -369,18 +325,11 @@ def regional_variant_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _("Regional variant “%(region)s” saved.") % {"region": record.get_region_display()}
         ),
         version=variant.version,
-    )
-    if done.redirect:
-        return done.redirect
-    return form_page(
-        request,
-        form=form,
         groups=VARIANT_SECTIONS,
         title=_("Edit regional variant"),
         subtitle=f"{variant.product_model.name} · {variant.get_region_display()}",
         crumbs=[_catalog_crumb(), (back, variant.product_model.code)],
         cancel_url=back,
-        status=done.status,
         history=history_entries(instance=variant),
-        **done.context(reverse("regional-variant-edit", args=[variant.pk])),
+        reload_url=reverse("regional-variant-edit", args=[variant.pk]),
     )

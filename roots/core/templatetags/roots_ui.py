@@ -108,7 +108,7 @@ def initials(value: Any) -> str:
     return text[0]
 
 
-def _display(instance: models.Model, field: models.Field) -> tuple[Any, str]:
+def _display(instance: models.Model, field: models.Field[Any, Any]) -> tuple[Any, str]:
     value = getattr(instance, field.name)
     if value is None or value == "":
         return None, "empty"

@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from roots.core.pages import page_user, posted_version, run_service
 from roots.customers import policies, selectors
 from roots.customers.models import Customer
+from roots.org.models import User
 
 
 def sectioned(form: BaseForm, sections: list[tuple[str, Any, list[str]]]) -> list[dict[str, Any]]:
@@ -32,11 +33,16 @@ def changed_values(form: BaseForm) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data}
 
 
+def check_editable(user: User, customer: Customer) -> None:
+    """Refuse (403) a change to the records of a customer `user` may not edit."""
+    if not policies.can_edit_customer(user, customer):
+        raise PermissionDenied(_("You may not change this customer's records."))
+
+
 def editable_customer(request: HttpRequest, code: str) -> Customer:
     user = page_user(request)
     customer = get_object_or_404(selectors.customer_list(user=user), code=code)
-    if not policies.can_edit_customer(user, customer):
-        raise PermissionDenied(_("You may not change this customer's records."))
+    check_editable(user, customer)
     return customer
 
 
@@ -83,3 +89,67 @@ def submit_edit(
         return EditSubmission(redirect(detail_url), version, False)
     # Someone else's change meanwhile (or a refusal in the record's state) is a conflict.
     return EditSubmission(None, version, status in (409, 412))
+
+
+def create_page(
+    request: HttpRequest,
+    *,
+    form: Any,
+    create: Callable[[], Any],
+    added: Callable[[Any], str],
+    detail_url: Callable[[Any], str],
+    template: str,
+    sections: list[tuple[str, Any, list[str]]],
+    **context: Any,
+) -> HttpResponse:
+    """A create form page: a valid POST runs `create()` (the service, with the form's
+    values) and goes to the new record's page; service errors land on the form's fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = create()
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, added(record))
+            return redirect(detail_url(record))
+    return render(
+        request, template, {"form": form, "sections": sectioned(form, sections), **context}
+    )
+
+
+def edit_page(
+    request: HttpRequest,
+    *,
+    form: Any,
+    current_version: int,
+    update: Callable[..., Any],
+    detail_url: str,
+    saved_message: str,
+    edit_url: str,
+    template: str,
+    sections: list[tuple[str, Any, list[str]]],
+    **context: Any,
+) -> HttpResponse:
+    """An edit form page: the POST goes through `submit_edit`; the form is shown again with
+    its errors, the version seen and, after someone else's change, the link to reload."""
+    submission = submit_edit(
+        request,
+        form=form,
+        current_version=current_version,
+        update=update,
+        detail_url=detail_url,
+        saved_message=saved_message,
+    )
+    if submission.redirect:
+        return submission.redirect
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "sections": sectioned(form, sections),
+            **context,
+            **submission.context(edit_url),
+        },
+        status=submission.status,
+    )

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,9 +20,10 @@ from roots.customers import policies, selectors, services
 from roots.customers.forms import ContactForm
 from roots.customers.models import Contact
 from roots.customers.views.common import (
+    check_editable,
+    create_page,
+    edit_page,
     editable_customer,
-    sectioned,
-    submit_edit,
 )
 
 CONTACT_SECTIONS: list[tuple[str, Any, list[str]]] = [
@@ -83,25 +83,18 @@ def contact_create(request: HttpRequest, code: str) -> HttpResponse:
     user = page_user(request)
     customer = editable_customer(request, code)
     form = ContactForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact = services.contact_create(
-                user=user, data={**form.cleaned_data, "customer": customer}
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Contact “%(name)s” added.") % {"name": contact.name})
-            return redirect("contact-detail", pk=contact.pk)
-    return render(
+    return create_page(
         request,
-        "customers/contact_form.html",
-        {
-            "form": form,
-            "sections": sectioned(form, CONTACT_SECTIONS),
-            "customer": customer,
-            "contact": None,
-        },
+        form=form,
+        create=lambda: services.contact_create(
+            user=user, data={**form.cleaned_data, "customer": customer}
+        ),
+        added=lambda contact: _("Contact “%(name)s” added.") % {"name": contact.name},
+        detail_url=lambda contact: reverse("contact-detail", args=[contact.pk]),
+        template="customers/contact_form.html",
+        sections=CONTACT_SECTIONS,
+        customer=customer,
+        contact=None,
     )
 
 
@@ -109,30 +102,19 @@ def contact_create(request: HttpRequest, code: str) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = page_user(request)
     contact = get_object_or_404(selectors.contact_list(user=user), pk=pk)
-    if not policies.can_edit_customer(user, contact.customer):
-        raise PermissionDenied(_("You may not change this customer's records."))
-    form = ContactForm(request.POST or None, instance=contact, user=user)
-    submission = submit_edit(
+    check_editable(user, contact.customer)
+    return edit_page(
         request,
-        form=form,
+        form=ContactForm(request.POST or None, instance=contact, user=user),
         current_version=contact.version,
         update=partial(services.contact_update, user=user, contact=contact),
         detail_url=reverse("contact-detail", args=[contact.pk]),
         saved_message=_("Contact “%(name)s” saved.") % {"name": contact.name},
-    )
-    if submission.redirect:
-        return submission.redirect
-    return render(
-        request,
-        "customers/contact_form.html",
-        {
-            "form": form,
-            "sections": sectioned(form, CONTACT_SECTIONS),
-            "customer": contact.customer,
-            "contact": contact,
-            **submission.context(reverse("contact-edit", args=[contact.pk])),
-        },
-        status=submission.status,
+        edit_url=reverse("contact-edit", args=[contact.pk]),
+        template="customers/contact_form.html",
+        sections=CONTACT_SECTIONS,
+        customer=contact.customer,
+        contact=contact,
     )
 
 
@@ -141,8 +123,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = page_user(request)
     contact: Contact = get_object_or_404(selectors.contact_list(user=user), pk=pk)
-    if not policies.can_edit_customer(user, contact.customer):
-        raise PermissionDenied(_("You may not change this customer's records."))
+    check_editable(user, contact.customer)
     try:
         services.contact_delete(
             user=user, contact=contact, expected_version=posted_version(request)

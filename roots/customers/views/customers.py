@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,7 +28,7 @@ from roots.customers.filters import CustomerFilter
 from roots.customers.forms import CustomerForm
 from roots.customers.models import Customer, Priority, Tier
 from roots.customers.tabs import tab_counts, tabs_for
-from roots.customers.views.common import sectioned, submit_edit
+from roots.customers.views.common import create_page, edit_page
 from roots.org.models import User
 from roots.org.people import label_people
 
@@ -268,18 +268,15 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You may not create customers."))
     form = CustomerForm(request.POST or None, user=user)
     _wire_duplicate_check(form, user=user, exclude=None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            customer = services.customer_create(user=user, data=form.changed_values())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Customer “%(name)s” created.") % {"name": customer.name})
-            return redirect("customer-detail", code=customer.code)
-    return render(
+    return create_page(
         request,
-        "customers/customer_form.html",
-        {"form": form, "sections": sectioned(form, CUSTOMER_SECTIONS), "customer": None},
+        form=form,
+        create=lambda: services.customer_create(user=user, data=form.changed_values()),
+        added=lambda customer: _("Customer “%(name)s” created.") % {"name": customer.name},
+        detail_url=lambda customer: reverse("customer-detail", args=[customer.code]),
+        template="customers/customer_form.html",
+        sections=CUSTOMER_SECTIONS,
+        customer=None,
     )
 
 
@@ -292,26 +289,17 @@ def customer_edit(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied(_("You may not change this customer."))
     form = CustomerForm(request.POST or None, instance=customer, user=user)
     _wire_duplicate_check(form, user=user, exclude=customer.code)
-    submission = submit_edit(
+    return edit_page(
         request,
         form=form,
         current_version=customer.version,
         update=partial(services.customer_update, user=user, customer=customer),
         detail_url=reverse("customer-detail", args=[customer.code]),
         saved_message=_("Customer “%(name)s” saved.") % {"name": customer.name},
-    )
-    if submission.redirect:
-        return submission.redirect
-    return render(
-        request,
-        "customers/customer_form.html",
-        {
-            "form": form,
-            "sections": sectioned(form, CUSTOMER_SECTIONS),
-            "customer": customer,
-            **submission.context(reverse("customer-edit", args=[customer.code])),
-        },
-        status=submission.status,
+        edit_url=reverse("customer-edit", args=[customer.code]),
+        template="customers/customer_form.html",
+        sections=CUSTOMER_SECTIONS,
+        customer=customer,
     )
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,9 +17,10 @@ from roots.core.selectors import history_entries
 from roots.customers import policies, selectors, services
 from roots.customers.forms import OutletForm
 from roots.customers.views.common import (
+    check_editable,
+    create_page,
+    edit_page,
     editable_customer,
-    sectioned,
-    submit_edit,
 )
 
 OUTLET_SECTIONS: list[tuple[str, Any, list[str]]] = [
@@ -68,25 +67,18 @@ def outlet_create(request: HttpRequest, code: str) -> HttpResponse:
     user = page_user(request)
     customer = editable_customer(request, code)
     form = OutletForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outlet = services.outlet_create(
-                user=user, data={**form.cleaned_data, "customer": customer}
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Outlet “%(name)s” added.") % {"name": outlet.name})
-            return redirect("outlet-detail", code=outlet.code)
-    return render(
+    return create_page(
         request,
-        "customers/outlet_form.html",
-        {
-            "form": form,
-            "sections": sectioned(form, OUTLET_SECTIONS),
-            "customer": customer,
-            "outlet": None,
-        },
+        form=form,
+        create=lambda: services.outlet_create(
+            user=user, data={**form.cleaned_data, "customer": customer}
+        ),
+        added=lambda outlet: _("Outlet “%(name)s” added.") % {"name": outlet.name},
+        detail_url=lambda outlet: reverse("outlet-detail", args=[outlet.code]),
+        template="customers/outlet_form.html",
+        sections=OUTLET_SECTIONS,
+        customer=customer,
+        outlet=None,
     )
 
 
@@ -94,28 +86,17 @@ def outlet_create(request: HttpRequest, code: str) -> HttpResponse:
 def outlet_edit(request: HttpRequest, code: str) -> HttpResponse:
     user = page_user(request)
     outlet = get_object_or_404(selectors.outlet_list(user=user), code=code)
-    if not policies.can_edit_customer(user, outlet.customer):
-        raise PermissionDenied(_("You may not change this customer's records."))
-    form = OutletForm(request.POST or None, instance=outlet, user=user)
-    submission = submit_edit(
+    check_editable(user, outlet.customer)
+    return edit_page(
         request,
-        form=form,
+        form=OutletForm(request.POST or None, instance=outlet, user=user),
         current_version=outlet.version,
         update=partial(services.outlet_update, user=user, outlet=outlet),
         detail_url=reverse("outlet-detail", args=[outlet.code]),
         saved_message=_("Outlet “%(name)s” saved.") % {"name": outlet.name},
-    )
-    if submission.redirect:
-        return submission.redirect
-    return render(
-        request,
-        "customers/outlet_form.html",
-        {
-            "form": form,
-            "sections": sectioned(form, OUTLET_SECTIONS),
-            "customer": outlet.customer,
-            "outlet": outlet,
-            **submission.context(reverse("outlet-edit", args=[outlet.code])),
-        },
-        status=submission.status,
+        edit_url=reverse("outlet-edit", args=[outlet.code]),
+        template="customers/outlet_form.html",
+        sections=OUTLET_SECTIONS,
+        customer=outlet.customer,
+        outlet=outlet,
     )

@@ -5,11 +5,13 @@ customer's users of what our staff do. Never the person who took the step."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from roots.core.i18n_text import Text
+from roots.core.i18n_text import Message
 from roots.finance.models import Dispute, DisputeMessage
 from roots.notifications import texts as notices
 from roots.notifications.models import NotificationKind
@@ -36,110 +38,122 @@ def _customer_users(dispute: Dispute) -> list[User]:
     )
 
 
+@dataclass(frozen=True)
+class _Notice:
+    """One step's notice: the in-app message with the parameters it takes, and the e-mail's
+    `subject` and `body` msgids (translated per recipient, formatted with all parameters)."""
+
+    event: str
+    message: Message
+    uses: tuple[str, ...]
+    subject: str
+    body: str
+
+
 def _tell(
+    notice: _Notice,
     *,
     dispute: Dispute,
     recipients: list[User],
     actor: User,
-    event: str,
     entry: DisputeMessage | None,
-    notice: Text,
-    subject: str,
-    body: str,
-    params: dict[str, str],
+    text: str,
 ) -> None:
-    """`subject` and `body` are msgids (translated per recipient) formatted with `params`."""
     path = reverse("dispute-detail", args=[dispute.number])
+    params = {
+        "number": dispute.number,
+        "statement": dispute.statement.number,
+        "customer": dispute.customer.name,
+        "comment": dispute.comment,
+        "author": actor.display_name,
+        "text": text,
+    }
 
     def mail(_user: User) -> tuple[str, str]:
         link = _("Open the dispute: %(path)s") % {"path": path}
         return (
-            f"[Roots] {dispute.number}: {_(subject) % params}",
-            f"{(_(body) % params).strip()}\n\n{link}",
+            f"[Roots] {dispute.number}: {_(notice.subject) % params}",
+            f"{(_(notice.body) % params).strip()}\n\n{link}",
         )
 
     notify(
         recipients=recipients,
         kind=NotificationKind.DISPUTE,
-        text=notice,
+        text=notice.message(**{name: params[name] for name in notice.uses}),
         url=path,
         actor=actor,
-        key=f"dispute.{event}:{dispute.pk}:{entry.pk if entry else 0}",
+        key=f"dispute.{notice.event}:{dispute.pk}:{entry.pk if entry else 0}",
         compose=mail,
     )
 
 
-def _params(dispute: Dispute, actor: User, text: str = "") -> dict[str, str]:
-    return {
-        "number": dispute.number,
-        "statement": dispute.statement.number,
-        "customer": dispute.customer.name,
-        "author": actor.display_name,
-        "text": text,
-    }
+_OPENED = _Notice(
+    "opened",
+    notices.DISPUTE_OPENED,
+    ("customer", "statement", "number", "comment"),
+    subject=gettext_noop("%(customer)s disputes statement %(statement)s"),
+    body=gettext_noop(
+        "%(author)s (%(customer)s) disputed lines of statement %(statement)s:\n\n%(text)s"
+    ),
+)
+_CUSTOMER_WROTE = _Notice(
+    "customer_wrote",
+    notices.DISPUTE_CUSTOMER_WROTE,
+    ("author", "customer", "number", "text"),
+    subject=gettext_noop("the customer wrote"),
+    body=gettext_noop("%(author)s (%(customer)s) wrote on dispute %(number)s:\n\n%(text)s"),
+)
+_ANSWERED = _Notice(
+    "answered",
+    notices.DISPUTE_ANSWERED,
+    ("author", "number", "statement"),
+    subject=gettext_noop("we answered your dispute"),
+    body=gettext_noop("%(author)s answered your dispute on statement %(statement)s:\n\n%(text)s"),
+)
+_CLOSED = _Notice(
+    "closed",
+    notices.DISPUTE_CLOSED,
+    ("author", "number", "statement"),
+    subject=gettext_noop("dispute closed"),
+    body=gettext_noop(
+        "%(author)s closed dispute %(number)s of statement %(statement)s.\n\n%(text)s"
+    ),
+)
 
 
 def dispute_opened(*, dispute: Dispute, entry: DisputeMessage, actor: User) -> None:
     """The customer opened a dispute: its account manager is told."""
-    params = _params(dispute, actor, dispute.comment)
     _tell(
+        _OPENED,
         dispute=dispute,
         recipients=_keepers(dispute),
         actor=actor,
-        event="opened",
         entry=entry,
-        notice=notices.DISPUTE_OPENED(
-            customer=params["customer"],
-            statement=params["statement"],
-            number=params["number"],
-            comment=dispute.comment,
-        ),
-        subject=gettext_noop("%(customer)s disputes statement %(statement)s"),
-        body=gettext_noop(
-            "%(author)s (%(customer)s) disputed lines of statement %(statement)s:\n\n%(text)s"
-        ),
-        params=params,
+        text=dispute.comment,
     )
 
 
 def dispute_customer_wrote(*, dispute: Dispute, entry: DisputeMessage, actor: User) -> None:
     """The customer wrote in a dispute (reopening an answered one): its account manager."""
-    params = _params(dispute, actor, entry.body)
     _tell(
+        _CUSTOMER_WROTE,
         dispute=dispute,
         recipients=_keepers(dispute),
         actor=actor,
-        event="customer_wrote",
         entry=entry,
-        notice=notices.DISPUTE_CUSTOMER_WROTE(
-            author=params["author"],
-            customer=params["customer"],
-            number=params["number"],
-            text=entry.body,
-        ),
-        subject=gettext_noop("the customer wrote"),
-        body=gettext_noop("%(author)s (%(customer)s) wrote on dispute %(number)s:\n\n%(text)s"),
-        params=params,
+        text=entry.body,
     )
 
 
 def dispute_answered(*, dispute: Dispute, entry: DisputeMessage, actor: User) -> None:
     """Our staff answered a dispute: the customer's users are told."""
-    params = _params(dispute, actor, entry.body)
     _tell(
+        _ANSWERED,
         dispute=dispute,
         recipients=_customer_users(dispute),
         actor=actor,
-        event="answered",
         entry=entry,
-        notice=notices.DISPUTE_ANSWERED(
-            author=params["author"], number=params["number"], statement=params["statement"]
-        ),
-        subject=gettext_noop("we answered your dispute"),
-        body=gettext_noop(
-            "%(author)s answered your dispute on statement %(statement)s:\n\n%(text)s"
-        ),
-        params=params,
+        text=entry.body,
     )
 
 
@@ -148,19 +162,11 @@ def dispute_closed(
 ) -> None:
     """A dispute was closed: the other side is told (the customer's users when our staff
     closed it, its account manager when the customer did)."""
-    params = _params(dispute, actor, entry.body if entry is not None else "")
     _tell(
+        _CLOSED,
         dispute=dispute,
         recipients=_keepers(dispute) if by_customer else _customer_users(dispute),
         actor=actor,
-        event="closed",
         entry=entry,
-        notice=notices.DISPUTE_CLOSED(
-            author=params["author"], number=params["number"], statement=params["statement"]
-        ),
-        subject=gettext_noop("dispute closed"),
-        body=gettext_noop(
-            "%(author)s closed dispute %(number)s of statement %(statement)s.\n\n%(text)s"
-        ),
-        params=params,
+        text=entry.body if entry is not None else "",
     )

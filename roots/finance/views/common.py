@@ -7,11 +7,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from roots.core.lifecycle import Lifecycle
-from roots.core.pages import page_user, posted_version
+from roots.core.pages import page_user, posted_version, render_page
 from roots.org.models import Role, User
 
 PAGE_SIZE = 25
@@ -41,6 +41,40 @@ def paginate(request: HttpRequest, rows: QuerySet[Any]) -> dict[str, Any]:
         "page": page,
         "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
     }
+
+
+def filter_rows(
+    request: HttpRequest, queryset: QuerySet[Any], filter_class: Any
+) -> tuple[Any, QuerySet[Any]]:
+    """The list page's FilterSet (`q` is the search box) and `queryset` narrowed by it;
+    no rows when a filter is not valid. Lists and their exports answer the same rows."""
+    params = request.GET.copy()
+    if "q" in params:
+        params["search"] = request.GET.get("q", "")
+    filterset = filter_class(params, queryset=queryset, request=request)
+    return filterset, filterset.qs if filterset.is_valid() else queryset.none()
+
+
+def list_page(
+    request: HttpRequest,
+    user: User,
+    queryset: QuerySet[Any],
+    filter_class: Any,
+    name: str,
+    **extra: Any,
+) -> HttpResponse:
+    """A finance list page (`finance/<name>_list.html`, its table the htmx fragment): the
+    scoped rows through the FilterSet, a page of them, and `extra` for the template."""
+    filterset, rows = filter_rows(request, queryset, filter_class)
+    context = {
+        **paginate(request, rows),
+        "filterset": filterset,
+        "q": request.GET.get("q", ""),
+        "show_customer": user.role != Role.CUSTOMER_USER,
+        "filtered": any(request.GET.get(n) for n in ("q", *filterset.filters)),
+        **extra,
+    }
+    return render_page(request, f"finance/{name}_list.html", f"finance/_{name}_table.html", context)
 
 
 def step_refusal_status(

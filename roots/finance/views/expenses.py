@@ -16,40 +16,28 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from roots.core.lifecycle import Step
-from roots.core.pages import page_user, render_page, run_service
+from roots.core.pages import page_user, run_service
 from roots.customers.selectors import customer_list
 from roots.finance import policies, selectors, services
 from roots.finance.filters import ExpenseFilter
 from roots.finance.forms import DecisionForm, ExpenseForm
 from roots.finance.lifecycles import EXPENSE
 from roots.finance.models import Expense
-from roots.finance.views.common import finance_user, paginate, step_refusal_status
+from roots.finance.views.common import finance_user, list_page, step_refusal_status
 from roots.org.models import Role, User
 
 
 @login_required
 def expense_list(request: HttpRequest) -> HttpResponse:
     user = finance_user(request)
-    queryset = selectors.expense_list(user=user)
-    params = request.GET.copy()
-    if "q" in params:
-        params["search"] = request.GET.get("q", "")
-    filterset = ExpenseFilter(params, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_valid() else queryset.none()
-    context = {
-        **paginate(request, rows),
-        "filterset": filterset,
-        "q": request.GET.get("q", ""),
-        "show_customer": user.role != Role.CUSTOMER_USER,
-        "can_claim": policies.can_create_claims(user),
-        "can_grant": policies.is_finance_staff(user),
-        "filtered": any(request.GET.get(n) for n in ("q", *filterset.filters)),
-    }
-    return render_page(
+    return list_page(
         request,
-        "finance/expense_list.html",
-        "finance/_expense_table.html",
-        context,
+        user,
+        selectors.expense_list(user=user),
+        ExpenseFilter,
+        "expense",
+        can_claim=policies.can_create_claims(user),
+        can_grant=policies.is_finance_staff(user),
     )
 
 

@@ -4,6 +4,7 @@ and the same FilterSet with the page's `q` and filters), in the list's order."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from roots.core.export import Column, xlsx_response
 from roots.core.throttling import cost_throttled
@@ -18,29 +20,41 @@ from roots.customers.selectors import customer_filter_choices
 from roots.finance import selectors
 from roots.finance.filters import DisputeFilter, ExpenseFilter, InvoiceFilter, StatementFilter
 from roots.finance.models import OVERDUE, OVERDUE_LABEL
-from roots.finance.views.common import finance_user
+from roots.finance.views.common import filter_rows, finance_user
 from roots.org.models import Role
-
-
-def filtered(request: HttpRequest, queryset: QuerySet[Any], filter_class: Any) -> QuerySet[Any]:
-    """`queryset` narrowed by the list page's filters (`q` is the search box); nothing when
-    a filter is not valid (as the page shows)."""
-    params = request.GET.copy()
-    if "q" in params:
-        params["search"] = request.GET.get("q", "")
-    filterset = filter_class(params, queryset=queryset, request=request)
-    return filterset.qs if filterset.is_valid() else queryset.none()
 
 
 def _person(user: Any) -> str:
     return user.display_name if user is not None else ""
 
 
-@login_required
-@cost_throttled
-def invoice_export(request: HttpRequest) -> HttpResponse:
-    user = finance_user(request)
-    rows = filtered(request, selectors.invoice_list(user=user), InvoiceFilter)
+def _customer_columns() -> list[Column]:
+    return [
+        Column(_("Customer code"), lambda r: r.customer.code, 11),
+        Column(_("Customer"), lambda r: r.customer.name, 28),
+    ]
+
+
+def _list_export(
+    selector: Callable[..., QuerySet[Any]],
+    filter_class: Any,
+    name: str,
+    sheet: Any,
+    columns: Callable[[], list[Column]],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The XLSX download of a finance list: the rows its page shows, under `columns`."""
+
+    @login_required
+    @cost_throttled
+    def export(request: HttpRequest) -> HttpResponse:
+        user = finance_user(request)
+        _filterset, rows = filter_rows(request, selector(user=user), filter_class)
+        return xlsx_response(name=name, sheet=sheet, columns=columns(), rows=rows)
+
+    return export
+
+
+def _invoice_columns() -> list[Column]:
     today = timezone.localdate()
 
     def status(invoice: Any) -> str:
@@ -48,10 +62,9 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
             return str(OVERDUE_LABEL)
         return str(invoice.get_status_display())
 
-    columns = [
+    return [
         Column(_("Number"), lambda r: r.number, 13),
-        Column(_("Customer code"), lambda r: r.customer.code, 11),
-        Column(_("Customer"), lambda r: r.customer.name, 28),
+        *_customer_columns(),
         Column(_("Order"), lambda r: r.order.number if r.order_id else "", 13),
         Column(_("Issue date"), lambda r: r.issue_date, 11),
         Column(_("Due date"), lambda r: r.due_date, 11),
@@ -61,18 +74,12 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
         Column(_("Status"), status, 10),
         Column(_("Paid on"), lambda r: r.paid_at, 11),
     ]
-    return xlsx_response(name="invoices", sheet=_("Invoices"), columns=columns, rows=rows)
 
 
-@login_required
-@cost_throttled
-def statement_list_export(request: HttpRequest) -> HttpResponse:
-    user = finance_user(request)
-    rows = filtered(request, selectors.statement_list(user=user), StatementFilter)
-    columns = [
+def _statement_columns() -> list[Column]:
+    return [
         Column(_("Number"), lambda r: r.number, 13),
-        Column(_("Customer code"), lambda r: r.customer.code, 11),
-        Column(_("Customer"), lambda r: r.customer.name, 28),
+        *_customer_columns(),
         Column(_("Period from"), lambda r: r.period_start, 11),
         Column(_("Period to"), lambda r: r.period_end, 11),
         Column(_("Opening balance (CNY)"), lambda r: r.opening_balance, 15, "money"),
@@ -85,19 +92,13 @@ def statement_list_export(request: HttpRequest) -> HttpResponse:
         Column(_("Confirmed at"), lambda r: r.confirmed_at, 17),
         Column(_("Confirmed by"), lambda r: _person(r.confirmed_by), 12),
     ]
-    return xlsx_response(name="statements", sheet=_("Statements"), columns=columns, rows=rows)
 
 
-@login_required
-@cost_throttled
-def dispute_export(request: HttpRequest) -> HttpResponse:
-    user = finance_user(request)
-    rows = filtered(request, selectors.dispute_list(user=user), DisputeFilter)
-    columns = [
+def _dispute_columns() -> list[Column]:
+    return [
         Column(_("Number"), lambda r: r.number, 13),
         Column(_("Statement"), lambda r: r.statement.number, 13),
-        Column(_("Customer code"), lambda r: r.customer.code, 11),
-        Column(_("Customer"), lambda r: r.customer.name, 28),
+        *_customer_columns(),
         Column(_("Status"), lambda r: r.get_status_display(), 10),
         Column(_("Lines"), lambda r: r.line_count, 7, "number"),
         Column(_("Opened by"), lambda r: _person(r.opened_by), 12),
@@ -108,18 +109,12 @@ def dispute_export(request: HttpRequest) -> HttpResponse:
         Column(_("Answered at"), lambda r: r.answered_at, 17),
         Column(_("Closed at"), lambda r: r.closed_at, 17),
     ]
-    return xlsx_response(name="disputes", sheet=_("Disputes"), columns=columns, rows=rows)
 
 
-@login_required
-@cost_throttled
-def expense_export(request: HttpRequest) -> HttpResponse:
-    user = finance_user(request)
-    rows = filtered(request, selectors.expense_list(user=user), ExpenseFilter)
-    columns = [
+def _expense_columns() -> list[Column]:
+    return [
         Column(_("Number"), lambda r: r.number, 13),
-        Column(_("Customer code"), lambda r: r.customer.code, 11),
-        Column(_("Customer"), lambda r: r.customer.name, 28),
+        *_customer_columns(),
         Column(_("Kind"), lambda r: r.get_kind_display(), 12),
         Column(_("Activity"), lambda r: r.activity, 30),
         Column(_("Period from"), lambda r: r.period_start, 11),
@@ -133,9 +128,31 @@ def expense_export(request: HttpRequest) -> HttpResponse:
         Column(_("Decision note"), lambda r: r.decision_note, 30),
         Column(_("Credited on"), lambda r: r.credit_date, 11),
     ]
-    return xlsx_response(
-        name="expenses", sheet=_("Rebates and expenses"), columns=columns, rows=rows
-    )
+
+
+invoice_export = _list_export(
+    selectors.invoice_list, InvoiceFilter, "invoices", gettext_lazy("Invoices"), _invoice_columns
+)
+
+statement_list_export = _list_export(
+    selectors.statement_list,
+    StatementFilter,
+    "statements",
+    gettext_lazy("Statements"),
+    _statement_columns,
+)
+
+dispute_export = _list_export(
+    selectors.dispute_list, DisputeFilter, "disputes", gettext_lazy("Disputes"), _dispute_columns
+)
+
+expense_export = _list_export(
+    selectors.expense_list,
+    ExpenseFilter,
+    "expenses",
+    gettext_lazy("Rebates and expenses"),
+    _expense_columns,
+)
 
 
 @login_required

@@ -8,36 +8,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from roots.core.pages import page_user, render_page
+from roots.core.pages import page_user
 from roots.finance import selectors
 from roots.finance.filters import InvoiceFilter
 from roots.finance.models import Invoice
-from roots.finance.views.common import finance_user, paginate
-from roots.org.models import Role
+from roots.finance.views.common import finance_user, list_page
 
 
 @login_required
 def invoice_list(request: HttpRequest) -> HttpResponse:
     user = finance_user(request)
-    queryset = selectors.invoice_list(user=user)
-    params = request.GET.copy()
-    if "q" in params:
-        params["search"] = request.GET.get("q", "")
-    filterset = InvoiceFilter(params, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_valid() else queryset.none()
-    context = {
-        **paginate(request, rows),
-        "filterset": filterset,
-        "q": request.GET.get("q", ""),
-        "today": timezone.localdate(),
-        "show_customer": user.role != Role.CUSTOMER_USER,
-        "filtered": any(request.GET.get(n) for n in ("q", *filterset.filters)),
-    }
-    return render_page(
+    return list_page(
         request,
-        "finance/invoice_list.html",
-        "finance/_invoice_table.html",
-        context,
+        user,
+        selectors.invoice_list(user=user),
+        InvoiceFilter,
+        "invoice",
+        today=timezone.localdate(),
     )
 
 

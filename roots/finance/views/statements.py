@@ -20,43 +20,31 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from roots.core.lifecycle import Step
-from roots.core.pages import page_user, posted_version, render_page, run_service
+from roots.core.pages import page_user, posted_version, run_service
 from roots.core.throttling import cost_throttled
 from roots.finance import policies, rendering, selectors, services
 from roots.finance.filters import DisputeFilter, StatementFilter
 from roots.finance.forms import DisputeForm, MessageForm
 from roots.finance.lifecycles import DISPUTE, STATEMENT
 from roots.finance.models import Dispute, DisputeStatus, Statement, StatementStatus
-from roots.finance.views.common import finance_user, paginate, step_refusal_status
+from roots.finance.views.common import finance_user, list_page, step_refusal_status
 from roots.org.models import Role, User
 
 
 @login_required
 def statement_list(request: HttpRequest) -> HttpResponse:
     user = finance_user(request)
-    queryset = selectors.statement_list(user=user)
-    params = request.GET.copy()
-    if "q" in params:
-        params["search"] = request.GET.get("q", "")
-    filterset = StatementFilter(params, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_valid() else queryset.none()
-    context = {
-        **paginate(request, rows),
-        "filterset": filterset,
-        "q": request.GET.get("q", ""),
-        "show_customer": user.role != Role.CUSTOMER_USER,
-        "filtered": any(request.GET.get(n) for n in ("q", *filterset.filters)),
-        "statuses": [
+    return list_page(
+        request,
+        user,
+        selectors.statement_list(user=user),
+        StatementFilter,
+        "statement",
+        statuses=[
             (value, label)
             for value, label in StatementStatus.choices
             if user.role != Role.CUSTOMER_USER or value != StatementStatus.DRAFT
         ],
-    }
-    return render_page(
-        request,
-        "finance/statement_list.html",
-        "finance/_statement_table.html",
-        context,
     )
 
 
@@ -208,25 +196,13 @@ def statement_xlsx(request: HttpRequest, number: str) -> HttpResponse:
 def dispute_list(request: HttpRequest) -> HttpResponse:
     """The disputes desk: open disputes first, oldest first."""
     user = finance_user(request)
-    queryset = selectors.dispute_list(user=user)
-    params = request.GET.copy()
-    if "q" in params:
-        params["search"] = request.GET.get("q", "")
-    filterset = DisputeFilter(params, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_valid() else queryset.none()
-    context = {
-        **paginate(request, rows),
-        "filterset": filterset,
-        "q": request.GET.get("q", ""),
-        "counts": selectors.dispute_counts(user=user),
-        "show_customer": user.role != Role.CUSTOMER_USER,
-        "filtered": any(request.GET.get(n) for n in ("q", *filterset.filters)),
-    }
-    return render_page(
+    return list_page(
         request,
-        "finance/dispute_list.html",
-        "finance/_dispute_table.html",
-        context,
+        user,
+        selectors.dispute_list(user=user),
+        DisputeFilter,
+        "dispute",
+        counts=selectors.dispute_counts(user=user),
     )
 
 

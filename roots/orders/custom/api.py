@@ -59,6 +59,21 @@ class ClockSerializer(serializers.Serializer):
     seconds_left = serializers.IntegerField(allow_null=True)
 
 
+def _optional_amount(
+    max_digits: int, max_value: Decimal, **options: Any
+) -> serializers.DecimalField:
+    """A non-negative amount with two decimals that may be left out or null."""
+    return serializers.DecimalField(
+        max_digits=max_digits,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=max_value,
+        required=False,
+        allow_null=True,
+        **options,
+    )
+
+
 class CustomOrderSerializer(serializers.ModelSerializer):
     """A made-to-order request: the need (writable on create), the quote, the clock."""
 
@@ -79,31 +94,9 @@ class CustomOrderSerializer(serializers.ModelSerializer):
     title = serializers.CharField(max_length=200)
     category = ScopedSlugRelatedField(slug_field="code", queryset=Category.objects.all())
     category_name = serializers.CharField(source="category.name", read_only=True)
-    capacity_min = serializers.DecimalField(
-        max_digits=8,
-        decimal_places=2,
-        min_value=Decimal(0),
-        max_value=MAX_CAPACITY,
-        required=False,
-        allow_null=True,
-    )
-    capacity_max = serializers.DecimalField(
-        max_digits=8,
-        decimal_places=2,
-        min_value=Decimal(0),
-        max_value=MAX_CAPACITY,
-        required=False,
-        allow_null=True,
-    )
-    target_price = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal(0),
-        max_value=MAX_UNIT_PRICE,
-        required=False,
-        allow_null=True,
-        help_text="Target unit price (CNY).",
-    )
+    capacity_min = _optional_amount(8, MAX_CAPACITY)
+    capacity_max = _optional_amount(8, MAX_CAPACITY)
+    target_price = _optional_amount(14, MAX_UNIT_PRICE, help_text="Target unit price (CNY).")
     # Item errors answer as "2: not a valid choice" (the API's error format).
     features = serializers.ListField(
         child=serializers.ChoiceField(choices=CustomFeature.choices),
@@ -230,30 +223,30 @@ class DemandQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class _CountSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()  # type: ignore[assignment]
-    requests = serializers.IntegerField()
-    units = serializers.IntegerField()
+def _tally(name: str, **fields: serializers.Field) -> type[serializers.Serializer]:
+    """A serializer of a group (`fields`), then the requests and the units it counts."""
+    counts = {"requests": serializers.IntegerField(), "units": serializers.IntegerField()}
+    return type(name, (serializers.Serializer,), {**fields, **counts})
 
 
-class _RegionCategorySerializer(serializers.Serializer):
-    region = serializers.CharField()
-    region_label = serializers.CharField()
-    category = serializers.CharField()
-    category_label = serializers.CharField()
-    requests = serializers.IntegerField()
-    units = serializers.IntegerField()
-
-
-class _CapacitySerializer(serializers.Serializer):
-    category = serializers.CharField()
-    category_label = serializers.CharField()
-    band = serializers.CharField()
-    low = serializers.FloatField()
-    high = serializers.FloatField()
-    requests = serializers.IntegerField()
-    units = serializers.IntegerField()
+_CountSerializer = _tally(
+    "_CountSerializer", key=serializers.CharField(), label=serializers.CharField()
+)
+_RegionCategorySerializer = _tally(
+    "_RegionCategorySerializer",
+    region=serializers.CharField(),
+    region_label=serializers.CharField(),
+    category=serializers.CharField(),
+    category_label=serializers.CharField(),
+)
+_CapacitySerializer = _tally(
+    "_CapacitySerializer",
+    category=serializers.CharField(),
+    category_label=serializers.CharField(),
+    band=serializers.CharField(),
+    low=serializers.FloatField(),
+    high=serializers.FloatField(),
+)
 
 
 class _ConversionSerializer(serializers.Serializer):

@@ -33,6 +33,38 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
+def _amount(
+    label: Any,
+    max_digits: int,
+    max_value: Decimal,
+    *,
+    min_value: Decimal = Decimal(0),
+    required: bool = False,
+    **options: Any,
+) -> forms.DecimalField:
+    """An amount with two decimals, optional unless said."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=max_digits,
+        decimal_places=2,
+        min_value=min_value,
+        max_value=max_value,
+        required=required,
+        **options,
+    )
+
+
+def _text(label: Any, max_length: int, rows: int, **options: Any) -> forms.CharField:
+    """An optional text of several lines."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **options,
+    )
+
+
 class CodeChoiceField(forms.ModelChoiceField):
     """A choice of a record by its business code, labelled `name (code)`."""
 
@@ -54,31 +86,14 @@ class CustomOrderRequestForm(ServiceErrorsMixin, forms.Form):
     category = CategoryChoiceField(
         label=_("Category"), queryset=Category.objects.none(), to_field_name="code"
     )
-    capacity_min = forms.DecimalField(
-        label=_("Capacity from"),
-        max_digits=8,
-        decimal_places=2,
-        min_value=Decimal(0),
-        max_value=MAX_CAPACITY,
-        required=False,
+    capacity_min = _amount(
+        _("Capacity from"),
+        8,
+        MAX_CAPACITY,
         help_text=_("In the category's unit: litres, kg, HP or inches."),
     )
-    capacity_max = forms.DecimalField(
-        label=_("Capacity to"),
-        max_digits=8,
-        decimal_places=2,
-        min_value=Decimal(0),
-        max_value=MAX_CAPACITY,
-        required=False,
-    )
-    target_price = forms.DecimalField(
-        label=_("Target unit price (CNY)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal(0),
-        max_value=MAX_UNIT_PRICE,
-        required=False,
-    )
+    capacity_max = _amount(_("Capacity to"), 8, MAX_CAPACITY)
+    target_price = _amount(_("Target unit price (CNY)"), 14, MAX_UNIT_PRICE)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
     wanted_date = BusinessDateFormField(label=_("Wanted by"), required=False, widget=_date_input())
     features = forms.MultipleChoiceField(
@@ -87,11 +102,10 @@ class CustomOrderRequestForm(ServiceErrorsMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    description = forms.CharField(
-        label=_("Description"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    description = _text(
+        _("Description"),
+        5000,
+        rows=4,
         help_text=_("Anything else: colours, packaging, regional needs, the market it is for."),
     )
 
@@ -124,12 +138,8 @@ class CustomOrderRequestForm(ServiceErrorsMixin, forms.Form):
 class QuoteForm(ServiceErrorsMixin, forms.Form):
     """The product manager's quote."""
 
-    quoted_price = forms.DecimalField(
-        label=_("Unit price (CNY)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=MAX_UNIT_PRICE,
+    quoted_price = _amount(
+        _("Unit price (CNY)"), 14, MAX_UNIT_PRICE, min_value=Decimal("0.01"), required=True
     )
     quoted_lead_days = forms.IntegerField(
         label=_("Lead time (days)"), min_value=1, max_value=MAX_LEAD_DAYS
@@ -144,12 +154,7 @@ class QuoteForm(ServiceErrorsMixin, forms.Form):
     quote_valid_until = BusinessDateFormField(
         label=_("Valid until"), required=False, widget=_date_input()
     )
-    note = forms.CharField(
-        label=_("Note to the customer"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = _text(_("Note to the customer"), 2000, rows=3)
 
     def __init__(self, *args: Any, category: Category, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -174,12 +179,7 @@ class QuoteForm(ServiceErrorsMixin, forms.Form):
 
 
 class ReasonForm(ServiceErrorsMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = _text(_("Reason"), 500, rows=2)
 
 
 class DemandFilterForm(forms.Form):

@@ -10,9 +10,10 @@ timeline event is written (`record_event`, which mails after commit).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -170,89 +171,118 @@ def available_actions(
         return set(CUSTOM_ORDER.actions(user, custom_order))
 
 
+def _taken(
+    step: str,
+    user: User,
+    custom_order: CustomOrder,
+    data: Mapping[str, Any] | None,
+    expected_version: int | None,
+) -> CustomOrder:
+    result: CustomOrder = CUSTOM_ORDER.take(
+        user=user, obj=custom_order, step=step, data=data, expected_version=expected_version
+    )
+    return result
+
+
 def quote_custom_order(
     *, user: User, custom_order: CustomOrder, data: Mapping[str, Any], expected_version: int | None
 ) -> CustomOrder:
     """A product manager (or hq) quotes a request: unit price, lead time, optionally the
     model to build on, how long the quote holds (14 days unless said), a note. A quote may
     be replaced while the customer has not decided."""
-    return CUSTOM_ORDER.take(  # type: ignore[no-any-return]
-        user=user, obj=custom_order, step="quote", data=data, expected_version=expected_version
-    )
+    return _taken("quote", user, custom_order, data, expected_version)
 
 
-def decline_custom_order(
-    *, user: User, custom_order: CustomOrder, reason: str, expected_version: int | None
-) -> CustomOrder:
-    """A product manager (or hq) declines a request it cannot make, saying why."""
-    return CUSTOM_ORDER.take(  # type: ignore[no-any-return]
-        user=user,
-        obj=custom_order,
-        step="decline",
-        data={"reason": reason},
-        expected_version=expected_version,
-    )
+class _Step(Protocol):
+    def __call__(
+        self, *, user: User, custom_order: CustomOrder, expected_version: int | None = None
+    ) -> CustomOrder: ...
 
 
-def accept_quote(
-    *, user: User, custom_order: CustomOrder, expected_version: int | None = None
-) -> CustomOrder:
+class _ReasonStep(Protocol):
+    def __call__(
+        self,
+        *,
+        user: User,
+        custom_order: CustomOrder,
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> CustomOrder: ...
+
+
+_F = TypeVar("_F", bound=Callable[..., CustomOrder])
+
+
+def _named(service: _F, name: str, doc: str) -> _F:
+    service.__name__ = service.__qualname__ = name
+    service.__doc__ = doc
+    return service
+
+
+def _step(step: str, name: str, doc: str) -> _Step:
+    """The named service of a step that takes no input."""
+
+    def service(
+        *, user: User, custom_order: CustomOrder, expected_version: int | None = None
+    ) -> CustomOrder:
+        return _taken(step, user, custom_order, None, expected_version)
+
+    return _named(service, name, doc)
+
+
+def _reason_step(step: str, name: str, doc: str) -> _ReasonStep:
+    """The named service of a step that takes a reason."""
+
+    def service(
+        *,
+        user: User,
+        custom_order: CustomOrder,
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> CustomOrder:
+        return _taken(step, user, custom_order, {"reason": reason}, expected_version)
+
+    return _named(service, name, doc)
+
+
+decline_custom_order = _reason_step(
+    "decline",
+    "decline_custom_order",
+    "A product manager (or hq) declines a request it cannot make, saying why.",
+)
+accept_quote = _step(
+    "accept",
+    "accept_quote",
     """The customer (or its account manager for it) accepts the quote while it is valid:
     the customer's credit is checked for the quoted total, a confirmed made-to-order `Order`
     is created and linked, and the 7-day production clock starts.
 
     An expired quote answers 409 and changes nothing (the daily sweep, `expire_quotes`,
-    marks it expired)."""
-    return CUSTOM_ORDER.take(  # type: ignore[no-any-return]
-        user=user, obj=custom_order, step="accept", expected_version=expected_version
-    )
-
-
-def reject_quote(
-    *, user: User, custom_order: CustomOrder, reason: str = "", expected_version: int | None = None
-) -> CustomOrder:
-    """The customer (or its account manager for it) turns the quote down."""
-    return CUSTOM_ORDER.take(  # type: ignore[no-any-return]
-        user=user,
-        obj=custom_order,
-        step="reject",
-        data={"reason": reason},
-        expected_version=expected_version,
-    )
-
-
-def cancel_custom_order(
-    *, user: User, custom_order: CustomOrder, reason: str = "", expected_version: int | None = None
-) -> CustomOrder:
+    marks it expired).""",
+)
+reject_quote = _reason_step(
+    "reject",
+    "reject_quote",
+    "The customer (or its account manager for it) turns the quote down.",
+)
+cancel_custom_order = _reason_step(
+    "cancel",
+    "cancel_custom_order",
     """Withdraw a custom order: the customer while it is requested or quoted; its account
     manager, branch manager or hq until production starts (the order made from an accepted
-    quote is cancelled with it)."""
-    return CUSTOM_ORDER.take(  # type: ignore[no-any-return]
-        user=user,
-        obj=custom_order,
-        step="cancel",
-        data={"reason": reason},
-        expected_version=expected_version,
-    )
-
-
-def start_production(
-    *, user: User, custom_order: CustomOrder, expected_version: int | None = None
-) -> CustomOrder:
+    quote is cancelled with it).""",
+)
+start_production = _step(
+    "start-production",
+    "start_production",
     """A product manager (or hq) starts production of an accepted custom order (the clock
-    stops; late if after `production_due`)."""
-    return CUSTOM_ORDER.take(  # type: ignore[no-any-return]
-        user=user, obj=custom_order, step="start-production", expected_version=expected_version
-    )
-
-
-def mark_produced(
-    *, user: User, custom_order: CustomOrder, expected_version: int | None = None
-) -> CustomOrder:
-    """A product manager (or hq) reports the goods made; the order then ships like any."""
-    return CUSTOM_ORDER.take(  # type: ignore[no-any-return]
-        user=user, obj=custom_order, step="produced", expected_version=expected_version
-    )
+    stops; late if after `production_due`).""",
+)
+mark_produced = _step(
+    "produced",
+    "mark_produced",
+    "A product manager (or hq) reports the goods made; the order then ships like any.",
+)
 
 
 # --- the clock --------------------------------------------------------------------------------
@@ -261,6 +291,18 @@ def _save(custom_order: CustomOrder) -> None:
     record_history_user(custom_order, None)
     custom_order.version += 1
     custom_order.save()
+
+
+@contextmanager
+def _locked(pk: int, *related: str) -> Iterator[CustomOrder]:
+    """One custom order, locked in its own transaction: a sweep's unit of work."""
+    with transaction.atomic():
+        yield (
+            CustomOrder.objects.all_unscoped()
+            .select_for_update(of=("self",))
+            .select_related(*related)
+            .get(pk=pk)
+        )
 
 
 def check_production_clock(now: datetime | None = None) -> int:
@@ -283,13 +325,7 @@ def check_production_clock(now: datetime | None = None) -> int:
     )
     alerted = 0
     for pk in list(due):
-        with transaction.atomic():
-            custom_order = (
-                CustomOrder.objects.all_unscoped()
-                .select_for_update(of=("self",))
-                .select_related("customer")
-                .get(pk=pk)
-            )
+        with _locked(pk, "customer") as custom_order:
             if (
                 custom_order.status != S.ACCEPTED
                 or custom_order.risk_alerted_at is not None
@@ -329,13 +365,7 @@ def expire_quotes(today: date | None = None) -> int:
     )
     expired = 0
     for pk in list(stale):
-        with transaction.atomic():
-            custom_order = (
-                CustomOrder.objects.all_unscoped()
-                .select_for_update(of=("self",))
-                .select_related("customer", "quoted_by")
-                .get(pk=pk)
-            )
+        with _locked(pk, "customer", "quoted_by") as custom_order:
             valid_until = custom_order.quote_valid_until
             if custom_order.status != S.QUOTED or valid_until is None or valid_until >= today:
                 continue

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from conftest import Personas
@@ -64,3 +65,17 @@ def advance(order: Order, user: Any, *actions: str) -> Order:
     for action in actions:
         order = services.order_transition(user=user, order=order, action=action)
     return order
+
+
+def logged_in(user: Any) -> Client:
+    """A browser logged in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def xlsx_texts(content: bytes) -> list[str]:
+    """The texts of an XLSX workbook's cells (the access matrix's reader)."""
+    from tests.test_access_matrix import xlsx_texts as read
+
+    return read(content)

@@ -13,20 +13,10 @@ from roots.customers.models import Customer
 from roots.orders import services
 from roots.orders.models import Order, OrderStatus
 from roots.orders.tests.conftest import advance
+from roots.orders.tests.conftest import logged_in as _client
+from roots.orders.tests.conftest import xlsx_texts as _xlsx_texts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _xlsx_texts(content: bytes) -> list[str]:
-    from tests.test_access_matrix import xlsx_texts
-
-    return xlsx_texts(content)
 
 
 # --- list and export -----------------------------------------------------------------------

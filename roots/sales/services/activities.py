@@ -14,19 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roots.core.exceptions import ConflictError
-from roots.core.services import apply_and_validate, lock_for_update, record_history_user
+from roots.core.services import lock_for_update, record_history_user
 from roots.core.text import clean_text
 from roots.customers.models import Customer
 from roots.sales import policies
 from roots.sales.lifecycles import ACTIVITY, OUTCOME_MAX, mark_lead_working
 from roots.sales.models import Activity, ActivityStatus, Lead, Opportunity
 from roots.sales.services.common import (
-    check_new_owner,
     require_manager,
     require_pipeline,
     resolve_owner,
     same,
-    sync,
+    save_changes,
+    take_step,
 )
 
 if TYPE_CHECKING:
@@ -158,13 +158,7 @@ def activity_update(
             if not outcome:
                 raise ValidationError({"outcome": [_("This field is required.")]})
             values["outcome"] = outcome
-    owner = data.get("owner")
-    if owner is not None:
-        check_new_owner(user=user, record=locked, owner=owner, branch=locked.branch)
-        values["owner"] = owner
-    apply_and_validate(instance=locked, data=values, user=user)
-    sync(activity, locked)
-    return activity
+    return save_changes(user=user, record=activity, locked=locked, data=data, values=values)
 
 
 def activity_complete(
@@ -172,23 +166,18 @@ def activity_complete(
 ) -> Activity:
     """A planned activity took place: done now, with its outcome (required). A new lead it
     was about is now being worked."""
-    done = ACTIVITY.take(
+    return take_step(
+        ACTIVITY,
+        activity,
+        "complete",
         user=user,
-        obj=activity,
-        step="complete",
         data={"outcome": outcome},
         expected_version=expected_version,
     )
-    sync(activity, done)
-    return activity
 
 
 def activity_cancel(
     *, user: User, activity: Activity, expected_version: int | None = None
 ) -> Activity:
     """A planned activity will not take place."""
-    cancelled = ACTIVITY.take(
-        user=user, obj=activity, step="cancel", expected_version=expected_version
-    )
-    sync(activity, cancelled)
-    return activity
+    return take_step(ACTIVITY, activity, "cancel", user=user, expected_version=expected_version)

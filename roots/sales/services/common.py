@@ -3,13 +3,16 @@ change of owner, and the code of a new lead or opportunity."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from roots.core.lifecycle import Lifecycle
 from roots.core.numbers import next_number
-from roots.core.services import record_history_user
+from roots.core.services import apply_and_validate, record_history_user
 from roots.org.models import Role
 from roots.sales import policies
 
@@ -17,6 +20,7 @@ if TYPE_CHECKING:
     from roots.org.models import Branch, User
 
 CODE_WIDTH = 6
+R = TypeVar("R", bound=Model)
 
 
 def require_pipeline(user: User) -> None:
@@ -63,6 +67,39 @@ def check_new_owner(*, user: User, record: Any, owner: Any, branch: Branch) -> N
         raise ValidationError(
             {"owner": [_("Choose an account manager or the branch manager of the branch.")]}
         )
+
+
+def save_changes(
+    *, user: User, record: R, locked: Any, data: Mapping[str, Any], values: dict[str, Any]
+) -> R:
+    """The end of an update: a new owner in `data` (checked, in the record's branch as
+    `values` leave it) joins `values`; they are applied to the locked record and validated,
+    and the caller's instance is brought up to date."""
+    owner = data.get("owner")
+    if owner is not None:
+        branch = values.get("branch", locked.branch)
+        check_new_owner(user=user, record=locked, owner=owner, branch=branch)
+        values["owner"] = owner
+    apply_and_validate(instance=locked, data=values, user=user)
+    sync(record, locked)
+    return record
+
+
+def take_step(
+    lifecycle: Lifecycle[Any],
+    record: R,
+    step: str,
+    *,
+    user: User,
+    data: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> R:
+    """Take a step of `lifecycle` and bring the caller's instance up to date."""
+    taken = lifecycle.take(
+        user=user, obj=record, step=step, data=data, expected_version=expected_version
+    )
+    sync(record, taken)
+    return record
 
 
 def same(value: Any, current_pk: int | None) -> bool:

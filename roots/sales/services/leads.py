@@ -11,18 +11,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from roots.core.exceptions import ConflictError
-from roots.core.services import apply_and_validate, lock_for_update
+from roots.core.services import lock_for_update
 from roots.customers.models import Customer
 from roots.org.models import Role
 from roots.sales.lifecycles import LEAD
 from roots.sales.models import Lead, LeadStatus
 from roots.sales.services.common import (
-    check_new_owner,
     create_with_code,
     require_manager,
     require_pipeline,
     resolve_owner,
-    sync,
+    save_changes,
+    take_step,
 )
 
 if TYPE_CHECKING:
@@ -85,40 +85,24 @@ def lead_update(
         if data.get("owner") is None or data["owner"].branch_id != branch.pk:
             raise ValidationError({"owner": [_("Choose an owner in the new branch.")]})
         values["branch"] = branch
-    owner = data.get("owner")
-    if owner is not None:
-        check_new_owner(user=user, record=locked, owner=owner, branch=branch)
-        values["owner"] = owner
-    apply_and_validate(instance=locked, data=values, user=user)
-    sync(lead, locked)
-    return lead
-
-
-def _step(
-    *, user: User, lead: Lead, step: str, data: Mapping[str, Any], expected_version: int | None
-) -> Lead:
-    """Take a step of `LEAD` and bring the caller's instance up to date."""
-    sync(
-        lead,
-        LEAD.take(user=user, obj=lead, step=step, data=data, expected_version=expected_version),
-    )
-    return lead
+    return save_changes(user=user, record=lead, locked=locked, data=data, values=values)
 
 
 def lead_qualify(*, user: User, lead: Lead, expected_version: int | None = None) -> Lead:
     """The lead is a real prospect (budget, need, a person to talk to): new or working →
     qualified."""
-    return _step(user=user, lead=lead, step="qualify", data={}, expected_version=expected_version)
+    return take_step(LEAD, lead, "qualify", user=user, expected_version=expected_version)
 
 
 def lead_disqualify(
     *, user: User, lead: Lead, reason: str, expected_version: int | None = None
 ) -> Lead:
     """Drop a lead that will not become a customer, saying why (400 without a reason)."""
-    return _step(
+    return take_step(
+        LEAD,
+        lead,
+        "disqualify",
         user=user,
-        lead=lead,
-        step="disqualify",
         data={"reason": reason},
         expected_version=expected_version,
     )
@@ -138,10 +122,11 @@ def lead_convert(
     the lead's contact as its primary contact). The lead's opportunities and activities
     follow it to the customer; `opportunity` ({name, expected_value, close_date}) opens a
     new one. The lead is then converted (closed)."""
-    return _step(
+    return take_step(
+        LEAD,
+        lead,
+        "convert",
         user=user,
-        lead=lead,
-        step="convert",
         data={"customer": customer, "channel_type": channel_type, "opportunity": opportunity},
         expected_version=expected_version,
     )

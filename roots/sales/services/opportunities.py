@@ -17,19 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roots.core.exceptions import ConflictError
-from roots.core.services import apply_and_validate, lock_for_update
+from roots.core.services import lock_for_update
 from roots.customers.models import Customer
 from roots.sales import policies
 from roots.sales.lifecycles import OPPORTUNITY
 from roots.sales.models import CLOSED_STAGES, OPEN_STAGES, Lead, LeadStatus, Opportunity, Stage
 from roots.sales.services.common import (
-    check_new_owner,
     create_with_code,
     require_manager,
     require_pipeline,
     resolve_owner,
     same,
-    sync,
+    save_changes,
+    take_step,
 )
 
 if TYPE_CHECKING:
@@ -104,13 +104,7 @@ def opportunity_update(
     if "lead" in data and not same(data["lead"], locked.lead_id):
         raise ValidationError({"lead": [_("The lead of an opportunity cannot change.")]})
     values: dict[str, Any] = {k: data[k] for k in OPPORTUNITY_FIELDS if k in data}
-    owner = data.get("owner")
-    if owner is not None:
-        check_new_owner(user=user, record=locked, owner=owner, branch=locked.branch)
-        values["owner"] = owner
-    apply_and_validate(instance=locked, data=values, user=user)
-    sync(opportunity, locked)
-    return opportunity
+    return save_changes(user=user, record=opportunity, locked=locked, data=data, values=values)
 
 
 def opportunity_move(
@@ -127,15 +121,14 @@ def opportunity_move(
     a conflict (409; `opportunity_reopen` first). The move stamps `stage_changed_at`, drops
     a probability set by hand (the new stage's default applies), and closing stamps
     `closed_at` and makes the close date the day it closed. `version` is the If-Match."""
-    moved = OPPORTUNITY.take(
+    return take_step(
+        OPPORTUNITY,
+        opportunity,
+        "move",
         user=user,
-        obj=opportunity,
-        step="move",
         data={"stage": stage, "lost_reason": lost_reason, "lost_note": lost_note},
         expected_version=version,
     )
-    sync(opportunity, moved)
-    return opportunity
 
 
 def opportunity_reopen(
@@ -147,12 +140,11 @@ def opportunity_reopen(
 ) -> Opportunity:
     """Bring a won or lost opportunity back to negotiation (a deal that fell through or
     came back) or maintenance (a won customer to keep). Open ones: 409."""
-    reopened = OPPORTUNITY.take(
+    return take_step(
+        OPPORTUNITY,
+        opportunity,
+        "reopen",
         user=user,
-        obj=opportunity,
-        step="reopen",
         data={"stage": stage},
         expected_version=expected_version,
     )
-    sync(opportunity, reopened)
-    return opportunity

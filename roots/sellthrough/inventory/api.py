@@ -14,7 +14,7 @@ from typing import Any
 
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -176,6 +176,16 @@ class _InventoryViewSet(ScopedModelViewSet):
     history = None  # type: ignore[assignment]  # computed rows keep no change history
     filter_backends: list[Any] = []
     query_serializer: type[serializers.Serializer] = serializers.Serializer
+    row_serializer: type[serializers.Serializer] = serializers.Serializer
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Each list's schema: its query parameters, its rows, the error answers."""
+        super().__init_subclass__(**kwargs)
+        responses = {200: cls.row_serializer(many=True), **_ERRORS}
+        schema = extend_schema(
+            parameters=[cls.query_serializer], responses=responses, filters=False
+        )
+        extend_schema_view(list=schema)(cls)
 
     def _query(self, request: Request) -> tuple[User, dict[str, Any], dict[str, Any]]:
         """The caller (403 for roles without inventory), the validated parameters (400),
@@ -202,9 +212,13 @@ class _InventoryViewSet(ScopedModelViewSet):
             scope["outlet"] = selectors.inventory_outlet(user=user, code=params["outlet"])
         return user, params, scope
 
-    def _page(self, rows: Any, serializer_class: type[serializers.Serializer]) -> Response:
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(serializer_class(page, many=True).data)
+    def rows(self, user: User, params: dict[str, Any], scope: dict[str, Any]) -> Any:
+        """The selector's lazy list for the validated parameters and the scope."""
+        raise NotImplementedError
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.rows(*self._query(request)))
+        return self.get_paginated_response(self.row_serializer(page, many=True).data)
 
 
 _ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -217,22 +231,16 @@ class StockPositionViewSet(_InventoryViewSet):
     status (`stock_out`: cover under 7 days; `overstock`: over 60 days or no sales)."""
 
     query_serializer = StockQuerySerializer
+    row_serializer = StockPositionSerializer
 
-    @extend_schema(
-        parameters=[StockQuerySerializer],
-        responses={200: StockPositionSerializer(many=True), **_ERRORS},
-        filters=False,
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user, params, scope = self._query(request)
-        rows = selectors.stock_position_list(
+    def rows(self, user: User, params: dict[str, Any], scope: dict[str, Any]) -> Any:
+        return selectors.stock_position_list(
             user=user,
             as_of=params.get("as_of"),
             status=params.get("status"),
             ordering=params.get("ordering"),
             **scope,
         )
-        return self._page(rows, StockPositionSerializer)
 
 
 class SellThroughRateViewSet(_InventoryViewSet):
@@ -242,15 +250,10 @@ class SellThroughRateViewSet(_InventoryViewSet):
     sold. Most sold first unless `ordering` says otherwise."""
 
     query_serializer = RateQuerySerializer
+    row_serializer = SellThroughRateSerializer
 
-    @extend_schema(
-        parameters=[RateQuerySerializer],
-        responses={200: SellThroughRateSerializer(many=True), **_ERRORS},
-        filters=False,
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user, params, scope = self._query(request)
-        rows = selectors.sell_through_rates(
+    def rows(self, user: User, params: dict[str, Any], scope: dict[str, Any]) -> Any:
+        return selectors.sell_through_rates(
             user=user,
             date_from=params["from"],
             date_to=params["to"],
@@ -258,7 +261,6 @@ class SellThroughRateViewSet(_InventoryViewSet):
             ordering=params.get("ordering"),
             **scope,
         )
-        return self._page(rows, SellThroughRateSerializer)
 
 
 class StockAlertViewSet(_InventoryViewSet):
@@ -267,18 +269,12 @@ class StockAlertViewSet(_InventoryViewSet):
     (over 60 days of cover, or stock with no sales in 28 days), worst first."""
 
     query_serializer = AlertQuerySerializer
+    row_serializer = StockAlertSerializer
 
-    @extend_schema(
-        parameters=[AlertQuerySerializer],
-        responses={200: StockAlertSerializer(many=True), **_ERRORS},
-        filters=False,
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user, params, scope = self._query(request)
-        rows = selectors.stock_alert_list(
+    def rows(self, user: User, params: dict[str, Any], scope: dict[str, Any]) -> Any:
+        return selectors.stock_alert_list(
             user=user, as_of=params.get("as_of"), kind=params.get("kind"), **scope
         )
-        return self._page(rows, StockAlertSerializer)
 
 
 # (prefix, viewset, basename) for the router, and plain paths (APIViews) under /api/v1/.

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -41,6 +41,7 @@ from roots.sellthrough.inventory.sql import (
     RATE_GROUP_SQL,
     RATE_SUMS,
     Composed,
+    FeedFilters,
     LazyPage,
     feed_rows,
     order_sql,
@@ -152,9 +153,9 @@ def inventory_outlet_choices(*, user: User, customer: Customer) -> QuerySet[Outl
 
 
 # --- stock position ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class StockPosition:
-    """One outlet × SKU's stock at a day, from its latest report in the window."""
+@dataclass(frozen=True, kw_only=True)
+class _PairAtDay:
+    """An outlet × SKU (with its customer) and its stock, sales and cover at a day."""
 
     customer_id: int
     customer_code: str
@@ -166,13 +167,19 @@ class StockPosition:
     sku_code: str
     sku_name: str
     stock_units: int
+    daily_sales: Decimal
+    days_of_cover: Decimal | None
+    reported_on: datetime.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class StockPosition(_PairAtDay):
+    """One outlet × SKU's stock at a day, from its latest report in the window."""
+
     unit_cost: Decimal
     stock_value: Decimal
     sold_in_window: int
-    daily_sales: Decimal
-    days_of_cover: Decimal | None
     status: str
-    reported_on: datetime.date
 
 
 _STOCK_X = f"st.stock_units * {WINDOW_DAYS}"
@@ -226,32 +233,30 @@ def _stock_order(ordering: str | None) -> str:
     return f"{order_sql(_STOCK_SORT_SQL[key], descending)}, {_TIE_BREAK}"
 
 
+def _window_positions(
+    user: User, as_of: datetime.date | None, filters: FeedFilters, *, where: str | None, order: str
+) -> Composed:
+    """The positions of the window ending `as_of` (default today)."""
+    day = as_of or today()
+    return positions(
+        user=user, date_from=window_start(day), date_to=day, where=where, order=order, **filters
+    )
+
+
 def stock_position_list(
     *,
     user: User,
     as_of: datetime.date | None = None,
-    customer: Customer | None = None,
-    outlet: Outlet | None = None,
-    sku: Sku | None = None,
-    search: str | None = None,
     status: str | None = None,
     ordering: str | None = None,
+    **filters: Unpack[FeedFilters],
 ) -> LazyPage:
     """Stock position at `as_of` (default today) per outlet × SKU in the user's scope,
-    filtered (`status` one of STATUSES) and sorted (`STOCK_ORDERINGS`, "-" descending;
-    default customer, outlet, SKU): a lazy list of `StockPosition`s; slice it to page."""
-    day = as_of or today()
-    composed = positions(
-        user=user,
-        date_from=window_start(day),
-        date_to=day,
-        customer=customer,
-        outlet=outlet,
-        sku=sku,
-        search=search,
-        where=_STATUS_SQL.get(status or ""),
-        order=_stock_order(ordering),
-    )
+    filtered (`status` one of STATUSES; customer, outlet, SKU, search) and sorted
+    (`STOCK_ORDERINGS`, "-" descending; default customer, outlet, SKU): a lazy list of
+    `StockPosition`s; slice it to page."""
+    where = _STATUS_SQL.get(status or "")
+    composed = _window_positions(user, as_of, filters, where=where, order=_stock_order(ordering))
     return LazyPage(composed, _position_of)
 
 
@@ -267,27 +272,10 @@ class StockTotals:
 
 
 def stock_totals(
-    *,
-    user: User,
-    as_of: datetime.date | None = None,
-    customer: Customer | None = None,
-    outlet: Outlet | None = None,
-    sku: Sku | None = None,
-    search: str | None = None,
+    *, user: User, as_of: datetime.date | None = None, **filters: Unpack[FeedFilters]
 ) -> StockTotals:
     """Totals over the same positions as `stock_position_list` (one query)."""
-    day = as_of or today()
-    composed = positions(
-        user=user,
-        date_from=window_start(day),
-        date_to=day,
-        customer=customer,
-        outlet=outlet,
-        sku=sku,
-        search=search,
-        where=None,
-        order="",
-    )
+    composed = _window_positions(user, as_of, filters, where=None, order="")
     sql = (
         "SELECT COUNT(*), SUM(st.stock_units), SUM(st.stock_units * st.unit_cost), "
         f"SUM(CASE WHEN {_STOCK_OUT_SQL} THEN 1 ELSE 0 END), "
@@ -306,44 +294,20 @@ def stock_totals(
 
 
 # --- alerts: the contract the daily board (helper D) codes against ------------------------------
-@dataclass(frozen=True)
-class StockAlert:
+@dataclass(frozen=True, kw_only=True)
+class StockAlert(_PairAtDay):
     """An outlet × SKU whose stock runs out within a week, or is far too much."""
 
     kind: str  # "stock_out" | "overstock"
-    customer_id: int
-    customer_code: str
-    customer_name: str
-    outlet_id: int
-    outlet_code: str
-    outlet_name: str
-    sku_id: int
-    sku_code: str
-    sku_name: str
-    stock_units: int
-    daily_sales: Decimal
-    days_of_cover: Decimal | None
-    reported_on: datetime.date
+
+
+_PAIR_FIELDS = tuple(field.name for field in fields(_PairAtDay))
 
 
 def _alert_of(row: Sequence[Any]) -> StockAlert:
     position = _position_of(row)
-    return StockAlert(
-        kind=position.status,
-        customer_id=position.customer_id,
-        customer_code=position.customer_code,
-        customer_name=position.customer_name,
-        outlet_id=position.outlet_id,
-        outlet_code=position.outlet_code,
-        outlet_name=position.outlet_name,
-        sku_id=position.sku_id,
-        sku_code=position.sku_code,
-        sku_name=position.sku_name,
-        stock_units=position.stock_units,
-        daily_sales=position.daily_sales,
-        days_of_cover=position.days_of_cover,
-        reported_on=position.reported_on,
-    )
+    pair = {name: getattr(position, name) for name in _PAIR_FIELDS}
+    return StockAlert(kind=position.status, **pair)
 
 
 # Alert order: stock-outs first, least cover first (zero stock first, then fastest sellers of
@@ -361,25 +325,11 @@ def stock_alert_list(
     user: User,
     as_of: datetime.date | None = None,
     kind: str | None = None,
-    customer: Customer | None = None,
-    outlet: Outlet | None = None,
-    sku: Sku | None = None,
-    search: str | None = None,
+    **filters: Unpack[FeedFilters],
 ) -> LazyPage:
     """Stock alerts as a lazy list of `StockAlert`s in alert order, for paged pages and API."""
     where = _STATUS_SQL[kind] if kind in ALERT_KINDS else f"({_STOCK_OUT_SQL} OR {_OVERSTOCK_SQL})"
-    day = as_of or today()
-    composed = positions(
-        user=user,
-        date_from=window_start(day),
-        date_to=day,
-        customer=customer,
-        outlet=outlet,
-        sku=sku,
-        search=search,
-        where=where,
-        order=_ALERT_ORDER,
-    )
+    composed = _window_positions(user, as_of, filters, where=where, order=_ALERT_ORDER)
     return LazyPage(composed, _alert_of)
 
 
@@ -464,25 +414,14 @@ def sell_through_rates(
     date_from: datetime.date,
     date_to: datetime.date,
     by: str = "outlet",
-    customer: Customer | None = None,
-    outlet: Outlet | None = None,
-    sku: Sku | None = None,
-    search: str | None = None,
     ordering: str | None = None,
+    **filters: Unpack[FeedFilters],
 ) -> LazyPage:
     """Sell-through rate over [date_from, date_to] per `by` (RATE_GROUPS) in the user's
     scope: a lazy list of `SellThroughRate`s sorted by `ordering` (RATE_ORDERINGS, "-"
     descending; default most sold first). One grouped query per page, one to count."""
     group = by if by in RATE_GROUP_SQL else "outlet"
-    body, params = period_pairs(
-        user=user,
-        date_from=date_from,
-        date_to=date_to,
-        customer=customer,
-        outlet=outlet,
-        sku=sku,
-        search=search,
-    )
+    body, params = period_pairs(user=user, date_from=date_from, date_to=date_to, **filters)
     columns = ", ".join(RATE_GROUP_SQL[group])
     composed = Composed(
         select=f"{columns}, {RATE_SUMS}",
@@ -494,29 +433,15 @@ def sell_through_rates(
 
 
 def sell_through_total(
-    *,
-    user: User,
-    date_from: datetime.date,
-    date_to: datetime.date,
-    customer: Customer | None = None,
-    outlet: Outlet | None = None,
-    sku: Sku | None = None,
-    search: str | None = None,
+    *, user: User, date_from: datetime.date, date_to: datetime.date, **filters: Unpack[FeedFilters]
 ) -> SellThroughRate:
     """The rate of the whole selection (every outlet × SKU together), one query."""
-    body, params = period_pairs(
-        user=user,
-        date_from=date_from,
-        date_to=date_to,
-        customer=customer,
-        outlet=outlet,
-        sku=sku,
-        search=search,
-    )
+    body, params = period_pairs(user=user, date_from=date_from, date_to=date_to, **filters)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {RATE_SUMS} {body}", params)
         row = cursor.fetchone() or (0, 0, 0, 0)
     opening, received, sold = (int(v or 0) for v in row[:3])
+    customer, outlet, sku = filters.get("customer"), filters.get("outlet"), filters.get("sku")
     return SellThroughRate(
         key="",
         label="",
@@ -541,26 +466,11 @@ class DailyPoint:
 
 
 def sell_through_daily(
-    *,
-    user: User,
-    date_from: datetime.date,
-    date_to: datetime.date,
-    customer: Customer | None = None,
-    outlet: Outlet | None = None,
-    sku: Sku | None = None,
-    search: str | None = None,
+    *, user: User, date_from: datetime.date, date_to: datetime.date, **filters: Unpack[FeedFilters]
 ) -> list[DailyPoint]:
     """Each day of the period (zero-filled): Σ units sold and Σ stock reported that day."""
     rows = (
-        feed_rows(
-            user=user,
-            date_from=date_from,
-            date_to=date_to,
-            customer=customer,
-            outlet=outlet,
-            sku=sku,
-            search=search,
-        )
+        feed_rows(user=user, date_from=date_from, date_to=date_to, **filters)
         .order_by()
         .values("date")
         .annotate(sold=Sum("units_sold"), stock=Sum("stock_units"))

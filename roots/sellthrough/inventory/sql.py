@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -51,25 +51,26 @@ def to_date(value: Any) -> datetime.date:
 
 
 # --- the scoped feed rows -------------------------------------------------------------------------
+class FeedFilters(TypedDict, total=False):
+    """The filters every inventory read takes besides the user and the dates (None: all)."""
+
+    customer: Customer | None
+    outlet: Outlet | None
+    sku: Sku | None
+    search: str | None
+
+
 def feed_rows(
-    *,
-    user: User,
-    date_from: datetime.date,
-    date_to: datetime.date,
-    customer: Customer | None = None,
-    outlet: Outlet | None = None,
-    sku: Sku | None = None,
-    search: str | None = None,
+    *, user: User, date_from: datetime.date, date_to: datetime.date, **filters: Unpack[FeedFilters]
 ) -> QuerySet[SellThrough]:
     """The feed rows of the user's scope in [date_from, date_to] with the filters:
     `search` matches the SKU's code or name and its category's code or name."""
-    rows = SellThrough.objects.visible_to(user).filter(date__gte=date_from, date__lte=date_to)
-    if customer is not None:
-        rows = rows.filter(customer=customer)
-    if outlet is not None:
-        rows = rows.filter(outlet=outlet)
-    if sku is not None:
-        rows = rows.filter(sku=sku)
+    # The customer, outlet and SKU given (not None) filter by equality.
+    given = {key: value for key, value in filters.items() if key != "search" and value is not None}
+    rows = SellThrough.objects.visible_to(user).filter(
+        date__gte=date_from, date__lte=date_to, **given
+    )
+    search = filters.get("search")
     if search:
         rows = rows.filter(
             Q(sku__code__icontains=search)
@@ -194,25 +195,14 @@ def positions(
     user: User,
     date_from: datetime.date,
     date_to: datetime.date,
-    customer: Customer | None,
-    outlet: Outlet | None,
-    sku: Sku | None,
-    search: str | None,
     where: str | None,
     order: str,
     select: str = POSITION_SELECT,
+    **filters: Unpack[FeedFilters],
 ) -> Composed:
     """The latest row of each outlet × SKU in the window [date_from, date_to] (`st`), its
     window's units sold (`agg.sold`) and the names (`c`, `o`, `k`)."""
-    rows = feed_rows(
-        user=user,
-        date_from=date_from,
-        date_to=date_to,
-        customer=customer,
-        outlet=outlet,
-        sku=sku,
-        search=search,
-    )
+    rows = feed_rows(user=user, date_from=date_from, date_to=date_to, **filters)
     inner, params = compiled(
         rows,
         lambda r: r.values("outlet_id", "sku_id").annotate(
@@ -252,26 +242,11 @@ RATE_SQL = (
 
 
 def period_pairs(
-    *,
-    user: User,
-    date_from: datetime.date,
-    date_to: datetime.date,
-    customer: Customer | None,
-    outlet: Outlet | None,
-    sku: Sku | None,
-    search: str | None,
+    *, user: User, date_from: datetime.date, date_to: datetime.date, **filters: Unpack[FeedFilters]
 ) -> tuple[str, list[Any]]:
     """FROM: each outlet × SKU of the period (`p`: Σ sold, received, revenue, first date)
     joined to its first row (`f`) and the names (`c`, `o`, `k`)."""
-    rows = feed_rows(
-        user=user,
-        date_from=date_from,
-        date_to=date_to,
-        customer=customer,
-        outlet=outlet,
-        sku=sku,
-        search=search,
-    )
+    rows = feed_rows(user=user, date_from=date_from, date_to=date_to, **filters)
     inner, params = compiled(
         rows,
         lambda r: r.values("outlet_id", "sku_id").annotate(

@@ -60,9 +60,12 @@ _DATE = {"type": "date", "class": "form-control"}
 
 
 class _DayField(BusinessDateFormField):
-    """A day between 2000 and 2100 (further is a typo, and no window would compute)."""
+    """An optional day between 2000 and 2100 (further is a typo, and no window would
+    compute), picked in the browser."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.DateInput(attrs=_DATE))
         super().__init__(*args, first_year=FIRST_DAY.year, last_year=LAST_DAY.year, **kwargs)
 
 
@@ -118,10 +121,13 @@ class InventoryFilterForm(forms.Form):
         }
 
 
-class StockFilterForm(InventoryFilterForm):
-    as_of = _DayField(
-        label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs=_DATE)
-    )
+class _AsOfFilterForm(InventoryFilterForm):
+    """The filters of a page of one day."""
+
+    as_of = _DayField(label=gettext_lazy("As of"))
+
+
+class StockFilterForm(_AsOfFilterForm):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
@@ -129,10 +135,7 @@ class StockFilterForm(InventoryFilterForm):
     )
 
 
-class AlertFilterForm(InventoryFilterForm):
-    as_of = _DayField(
-        label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs=_DATE)
-    )
+class AlertFilterForm(_AsOfFilterForm):
     kind = forms.ChoiceField(
         label=gettext_lazy("Alert"),
         required=False,
@@ -145,12 +148,8 @@ class AlertFilterForm(InventoryFilterForm):
 
 
 class RateFilterForm(InventoryFilterForm):
-    date_from = _DayField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs=_DATE)
-    )
-    date_to = _DayField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs=_DATE)
-    )
+    date_from = _DayField(label=gettext_lazy("From"))
+    date_to = _DayField(label=gettext_lazy("To"))
     by = forms.ChoiceField(
         label=gettext_lazy("By"),
         required=False,

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from roots.sellthrough.tests.test_inventory_views import AS_OF, feed, sku2  # noqa: F401
+from roots.sellthrough.tests.test_inventory_views import AS_OF, feed  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -3,8 +3,8 @@ again, must leave the feed holding exactly the file (row count, Σ units, Σ rev
 
 It runs outside the test database, in processes of its own against a fresh database: a
 SQLite file in a temporary directory, or, when the tests run on PostgreSQL, a database of
-its own on the same server (created and dropped here). Setting up takes a migrate (some
-20 s), so the test is marked slow.
+its own on the same server, both copies of the test run's migrated template
+(tests/db_template.py). The processes it starts make it slow.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+
+from tests.db_template import fresh_database
 
 pytestmark = pytest.mark.slow
 
@@ -97,22 +99,10 @@ class Database:
 
 
 @pytest.fixture
-def database(tmp_path) -> Iterator[Database]:
-    main = os.environ.get("DATABASE_URL", "")
-    if main.startswith("postgres"):
-        import psycopg
-
-        base = main.rsplit("/", 1)[0]
-        name = f"roots_st_fault_{os.environ.get('TOX_PARALLEL_ENV', 'main')}".lower()
-        name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)[:60]
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        yield Database(f"{base}/{name}")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        yield Database(f"sqlite:///{tmp_path / 'fault.sqlite3'}")
+def database(tmp_path, django_db_blocker) -> Iterator[Database]:
+    """A migrated database of this test's own, copied from the test run's template."""
+    with fresh_database("roots_st_fault", tmp_path, django_db_blocker) as url:
+        yield Database(url)
 
 
 def _env(database: Database, tmp_path: Path) -> dict[str, str]:

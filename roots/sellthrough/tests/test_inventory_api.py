@@ -5,13 +5,11 @@ roles without customers, and query counts."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
 
-from roots.catalog.tests.factories import SkuFactory
 from roots.customers.tests.factories import OutletFactory
-from roots.sellthrough.models import SellThrough
+from roots.sellthrough.tests.inventory_helpers import feed_row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -21,23 +19,7 @@ ALERTS = "/api/v1/sellthrough/alerts/"
 D = datetime.date(2026, 3, 31)
 
 
-def row(outlet, sku, date, *, received=0, sold=0, stock=0, cost="1999.00"):
-    return SellThrough.objects.create(
-        customer=outlet.customer,
-        outlet=outlet,
-        sku=sku,
-        date=date,
-        units_received=received,
-        units_sold=sold,
-        revenue=Decimal(sold) * 2500,
-        stock_units=stock,
-        unit_cost=Decimal(cost),
-    )
-
-
-@pytest.fixture
-def sku2(personas):
-    return SkuFactory.create(code="XQG100-HB", name="海尔 10公斤洗衣机")
+row = feed_row  # revenue 2,500 a unit sold, cost 1,999
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ the 28-day window, the 7- and 60-day boundaries, one outlet with one SKU; and sc
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from roots.catalog.tests.factories import SkuFactory
 from roots.sellthrough.inventory import selectors as inventory
 from roots.sellthrough.inventory.selectors import StockAlert
-from roots.sellthrough.models import SellThrough
+from roots.sellthrough.tests.inventory_helpers import feed_row
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +27,7 @@ def day(month: int, dom: int) -> datetime.date:
     return datetime.date(2026, month, dom)
 
 
-def row(outlet, sku, date, *, received=0, sold=0, stock=0, cost=COST, revenue=None):
-    return SellThrough.objects.create(
-        customer=outlet.customer,
-        outlet=outlet,
-        sku=sku,
-        date=date,
-        units_received=received,
-        units_sold=sold,
-        revenue=Decimal(sold) * 2500 if revenue is None else revenue,
-        stock_units=stock,
-        unit_cost=cost,
-    )
+row = functools.partial(feed_row, cost=COST)  # revenue 2,500 a unit sold unless given
 
 
 @pytest.fixture

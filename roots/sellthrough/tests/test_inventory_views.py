@@ -4,18 +4,17 @@ charts, stock alerts; filters, htmx partials, sorting, paging, scoping and query
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import json
 import re
 import zipfile
-from decimal import Decimal
 
 import pytest
 from django.test import Client
 
-from roots.catalog.tests.factories import SkuFactory
 from roots.customers.tests.factories import OutletFactory
-from roots.sellthrough.models import SellThrough
+from roots.sellthrough.tests.inventory_helpers import feed_row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -23,23 +22,8 @@ D = datetime.date(2026, 3, 31)
 AS_OF = {"as_of": "2026-03-31"}
 
 
-def row(outlet, sku, date, *, received=0, sold=0, stock=0, cost="1000.00"):
-    return SellThrough.objects.create(
-        customer=outlet.customer,
-        outlet=outlet,
-        sku=sku,
-        date=date,
-        units_received=received,
-        units_sold=sold,
-        revenue=Decimal(sold) * 1500,
-        stock_units=stock,
-        unit_cost=Decimal(cost),
-    )
-
-
-@pytest.fixture
-def sku2(personas):
-    return SkuFactory.create(code="XQG100-HB", name="海尔 10公斤洗衣机")
+# Revenue 1,500 a unit sold, cost 1,000.
+row = functools.partial(feed_row, cost="1000.00", price=1500)
 
 
 @pytest.fixture

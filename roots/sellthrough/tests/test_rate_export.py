@@ -7,8 +7,8 @@ import io
 import pytest
 from python_calamine import CalamineWorkbook
 
-# The page tests' data set (fixtures `feed`, `sku2`) and client.
-from roots.sellthrough.tests.test_inventory_views import browser, feed, sku2  # noqa: F401
+# The page tests' data set (fixture `feed`; `sku2` is in conftest) and client.
+from roots.sellthrough.tests.test_inventory_views import browser, feed  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "feed")]
 

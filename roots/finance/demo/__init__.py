@@ -15,23 +15,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db import models, transaction
-from simple_history.utils import bulk_create_with_history
+from django.db import transaction
 
-from roots.customers.models import Customer
+from roots.finance.demo.common import BATCH, money, save_rows
+from roots.finance.demo.statements import StatementWriter
 from roots.finance.models import (
     ZERO,
     Allocation,
-    Dispute,
-    DisputeMessage,
-    DisputeStatus,
     Expense,
     ExpenseKind,
     ExpenseStatus,
@@ -41,27 +36,14 @@ from roots.finance.models import (
     Payment,
     PaymentMethod,
     Statement,
-    StatementLine,
     StatementStatus,
 )
-from roots.finance.services import (
-    build_lines,
-    month_bounds,
-    opening_balances,
-    payment_days,
-    period_movements,
-)
+from roots.finance.services import payment_days
 from roots.finance.tasks import render_statement_pdfs_task
 from roots.orders.models import Order, OrderLine, OrderStatus
-from roots.org.demo.common import AS_OF, DemoRandom, happened, not_after_now
-from roots.org.demo.logins import showcase_customers
-from roots.org.models import Role, User
+from roots.org.demo.common import AS_OF, DemoRandom
 
-BATCH = 1000
-HISTORY_REASON = "seed_demo"
-CENT = Decimal("0.01")
 INVOICED = (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CLOSED)
-STATEMENT_MONTHS = 3
 
 ACTIVITIES = (
     "五一黄金周门店堆头",
@@ -79,40 +61,7 @@ EVIDENCE = (
     "现场照片 12 张、物料采购发票",
     "活动方案、销售小票汇总表",
 )
-# What customers say about a line, by the line's kind.
-DISPUTE_COMMENTS = {
-    "invoice": (
-        "这笔发票我们没有收到货，请核实签收单。",
-        "该订单已部分退货，发票金额应扣减。",
-        "单价与合同价不符，请按协议价重开发票。",
-    ),
-    "payment": (
-        "付款金额与我方银行回单不符，我方实际多付 2,000 元。",
-        "日期有误，这笔款项是上月底付的。",
-    ),
-    "credit": ("返利金额少算了，请按一季度返利协议核对。",),
-}
-DISPUTE_ANSWERS = (
-    "已核对物流签收单，货物已于当日签收，附件为签收照片。",
-    "经财务核实，银行回单对应的是下月的款项，已在下期对账单体现。",
-    "返利已审批，将在下月入账并显示在对账单中。",
-    "退货已入库，红字发票将在本月开具。",
-)
 REJECT_NOTES = ("缺少活动照片与发票，请补充后重新提交。", "活动不在协议约定范围内。")
-
-
-def _money(value: Decimal | float) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _save(model: type[models.Model], objs: list[Any]) -> list[Any]:
-    if not objs:
-        return objs
-    if getattr(model, "history", None) is not None:
-        return bulk_create_with_history(
-            objs, model, batch_size=BATCH, default_change_reason=HISTORY_REASON
-        )
-    return model._default_manager.bulk_create(objs, batch_size=BATCH)
 
 
 @dataclass
@@ -122,43 +71,7 @@ class _Receipt:
     obj: Payment | Expense
 
 
-class _Writer:
-    def __init__(self, rng: DemoRandom) -> None:
-        self.rng = rng
-        self.tz = ZoneInfo(settings.TIME_ZONE)
-        self.counts: dict[str, int] = defaultdict(int)
-        self.customers = {
-            c.pk: c
-            for c in Customer.objects.all_unscoped().only(
-                "pk",
-                "code",
-                "name",
-                "payment_terms",
-                "payment_terms_text",
-                "account_manager_id",
-                "branch_id",
-            )
-        }
-        self.portal_user: dict[int, int] = {}
-        for pk, customer_id in (
-            User.objects.filter(role=Role.CUSTOMER_USER, is_active=True, customer__isnull=False)
-            .order_by("username")
-            .values_list("pk", "customer_id")
-        ):
-            self.portal_user.setdefault(customer_id, pk)
-        # The customers of the README's logins: their latest statement waits to be reconciled
-        # and the one before has a dispute their account manager has still to answer.
-        self.showcase = showcase_customers()
-        for customer_id, pk in self.showcase.items():
-            self.portal_user[customer_id] = pk
-
-    def moment(self, day: date, hour: int = 10) -> datetime:
-        return datetime.combine(day, time(hour, self.rng.between(0, 59)), tzinfo=self.tz)
-
-    def at(self, day: date, hour: int = 10) -> datetime:
-        """A moment of `day` that has happened (never after the moment of seeding)."""
-        return not_after_now(self.moment(day, hour))
-
+class _Writer(StatementWriter):
     # -- invoices ------------------------------------------------------------------------
     def invoices(self) -> dict[int, list[Invoice]]:
         """An unsaved invoice per shipped order not invoiced yet, by customer."""
@@ -195,7 +108,7 @@ class _Writer:
         """Save the invoices (already paid as allocated) and their lines, copied from the
         order lines."""
         invoices = sorted((i for inv in grouped.values() for i in inv), key=lambda i: i.number)
-        _save(Invoice, invoices)
+        save_rows(Invoice, invoices)
         self.counts["invoices"] = len(invoices)
         order_ids = [i.order_id for i in invoices if i.order_id is not None]
         by_order = {i.order_id: i for i in invoices}
@@ -238,7 +151,7 @@ class _Writer:
                 day = max(day, inv.issue_date + timedelta(days=1))
                 if day > AS_OF:
                     continue
-                amount = _money(inv.amount * Decimal(str(share)))
+                amount = money(inv.amount * Decimal(str(share)))
                 if amount <= 0:
                     continue
                 out[customer_id].append(
@@ -273,7 +186,7 @@ class _Writer:
             )
             if q1_total > 0 and rng.chance(0.35):
                 granted = date(2026, 4, rng.between(8, 20))
-                amount = _money(q1_total * Decimal(rng.between(10, 25)) / 1000)
+                amount = money(q1_total * Decimal(rng.between(10, 25)) / 1000)
                 if amount > 0:
                     out[customer_id].append(
                         Expense(
@@ -303,7 +216,7 @@ class _Writer:
                     (ExpenseStatus.APPROVED, ExpenseStatus.SUBMITTED, ExpenseStatus.REJECTED),
                     (60, 25, 15),
                 )
-                amount = _money(rng.lognormal(6000, 0.6))
+                amount = money(rng.lognormal(6000, 0.6))
                 decided = submitted + timedelta(days=rng.between(1, 6))
                 if status != ExpenseStatus.SUBMITTED and decided > AS_OF:
                     status = ExpenseStatus.SUBMITTED
@@ -384,190 +297,6 @@ class _Writer:
                     obj.status = ExpenseStatus.CREDITED
         return allocations
 
-    # -- statements ------------------------------------------------------------------------
-    def statements(self) -> None:
-        months = []
-        year, month = AS_OF.year, AS_OF.month
-        for _n in range(STATEMENT_MONTHS):
-            month -= 1
-            if month == 0:
-                year, month = year - 1, 12
-            months.append((year, month))
-        months.reverse()
-        number = 0
-        for position, (year, month) in enumerate(months):
-            latest = position == len(months) - 1
-            showcase_plan = {0: "none", 1: "open"}.get(len(months) - 1 - position)
-            start, end = month_bounds(year, month)
-            openings = opening_balances(before=start, customer_ids=None)
-            movements = period_movements(start=start, end=end, customer_ids=None)
-            wanted = sorted({cid for cid, b in openings.items() if b != 0} | set(movements))
-            statements: list[Statement] = []
-            lines_of: list[list[StatementLine]] = []
-            for cid in wanted:
-                number += 1
-                st = Statement(
-                    number=f"ST{number:08d}",
-                    customer_id=cid,
-                    year=year,
-                    month=month,
-                    period_start=start,
-                    period_end=end,
-                    opening_balance=ZERO,
-                    closing_balance=ZERO,
-                    search_text=f"st{number:08d}",
-                )
-                lines_of.append(
-                    build_lines(
-                        statement=st,
-                        opening=openings.get(cid, ZERO),
-                        movements=movements.get(cid, []),
-                    )
-                )
-                self._life(st, end, latest, showcase_plan)
-                statements.append(st)
-            _save(Statement, statements)
-            all_lines = []
-            for st, lines in zip(statements, lines_of, strict=True):
-                for line in lines:
-                    line.statement = st
-                all_lines += lines
-            StatementLine.objects.bulk_create(all_lines, batch_size=BATCH)
-            self.counts["statements"] += len(statements)
-            self.counts["statement_lines"] += len(all_lines)
-            self._disputes(statements, lines_of, latest)
-
-    def _life(
-        self, st: Statement, end: date, latest: bool, showcase_plan: str | None = None
-    ) -> None:
-        """Issued a few days after the month; most confirmed; some disputed (decided in
-        `_disputes`). A confirmation that would come after the moment of seeding has not
-        happened: the statement waits. A showcase customer's statement follows
-        `showcase_plan`."""
-        rng = self.rng
-        issued = min(AS_OF, end + timedelta(days=rng.between(2, 4)))
-        manager = self.customers[st.customer_id].account_manager_id
-        st.generated_at = self.at(end + timedelta(days=1), 2)
-        st.status = StatementStatus.ISSUED
-        st.issued_at = self.at(issued, 9)
-        st.issued_by_id = manager
-        user = self.portal_user.get(st.customer_id)
-        if user is None:
-            # Nobody at the customer uses the portal: older statements came back signed on
-            # paper (confirmed, by no portal user); the latest waits.
-            if not latest and rng.chance(0.8):
-                signed = self.moment(min(AS_OF, issued + timedelta(days=rng.between(5, 20))))
-                if happened(signed):
-                    st.status = StatementStatus.CONFIRMED
-                    st.confirmed_at = signed
-            return
-        plan = rng.weighted(
-            ("confirm", "answered", "open", "none"),
-            (60, 15, 10, 15) if latest else (85, 10, 0, 5),
-        )
-        if showcase_plan and st.customer_id in self.showcase:
-            plan = showcase_plan
-        st._demo_plan = plan  # type: ignore[attr-defined]
-        if plan == "confirm":
-            day = min(AS_OF, issued + timedelta(days=rng.between(1, 12)))
-            confirmed = self.moment(day, 16)
-            if not happened(confirmed):  # later today: not confirmed yet
-                st._demo_plan = "none"  # type: ignore[attr-defined]
-                return
-            st.status = StatementStatus.CONFIRMED
-            st.confirmed_at = confirmed
-            st.confirmed_by_id = user
-
-    def _disputes(
-        self, statements: list[Statement], lines_of: list[list[StatementLine]], latest: bool
-    ) -> None:
-        rng = self.rng
-        disputes: list[Dispute] = []
-        chosen: list[list[StatementLine]] = []
-        messages: list[tuple[int, int | None, str, datetime]] = []
-        touched: list[Statement] = []
-        for st, lines in zip(statements, lines_of, strict=True):
-            plan = getattr(st, "_demo_plan", None)
-            if plan not in ("answered", "open") or not lines:
-                continue
-            user = self.portal_user[st.customer_id]
-            manager = self.customers[st.customer_id].account_manager_id
-            if st.issued_at is None:
-                raise AssertionError("st.issued_at is not None")
-            opened = st.issued_at + timedelta(days=rng.between(1, 5), hours=rng.between(1, 6))
-            if not happened(opened):  # the customer has not disputed it yet
-                continue
-            picked = rng.sample(lines, min(len(lines), rng.between(1, 2)))
-            comment = rng.choice(DISPUTE_COMMENTS[picked[0].kind])
-            d = Dispute(
-                statement=st,
-                customer_id=st.customer_id,
-                opened_by_id=user,
-                comment=comment,
-                status=DisputeStatus.OPEN,
-            )
-            d._demo_thread = [(user, comment, opened)]  # type: ignore[attr-defined]
-            answered = opened + timedelta(days=rng.between(1, 3)) if plan == "answered" else None
-            if answered is not None and happened(answered):
-                d.answer = rng.choice(DISPUTE_ANSWERS)
-                d.answered_by_id = manager
-                d.answered_at = answered
-                d.status = DisputeStatus.ANSWERED
-                d._demo_thread.append((manager, d.answer, answered))  # type: ignore[attr-defined]
-                closed = None if latest else answered + timedelta(days=rng.between(1, 4))
-                if closed is not None and happened(closed + timedelta(hours=2)):
-                    # older months: settled and confirmed
-                    d.status = DisputeStatus.CLOSED
-                    d.closed_by_id = user
-                    d.closed_at = closed
-                    st.status = StatementStatus.CONFIRMED
-                    st.resolved_at = closed
-                    st.confirmed_at = closed + timedelta(hours=2)
-                    st.confirmed_by_id = user
-                else:
-                    st.status = StatementStatus.DISPUTED
-            else:
-                st.status = StatementStatus.DISPUTED
-            touched.append(st)
-            disputes.append(d)
-            chosen.append(picked)
-        if not disputes:
-            return
-        start = Dispute.objects.count()
-        for n, d in enumerate(disputes, start=start + 1):
-            d.number = f"DP{n:08d}"
-            d.search_text = f"dp{n:08d}"
-        _save(Dispute, disputes)
-        Through = Dispute.lines.through
-        Through.objects.bulk_create(
-            [
-                Through(dispute_id=d.pk, statementline_id=line.pk)
-                for d, lines in zip(disputes, chosen, strict=True)
-                for line in lines
-            ],
-            batch_size=BATCH,
-        )
-        thread = []
-        for d in disputes:
-            for author, body, when in d._demo_thread:  # type: ignore[attr-defined]
-                thread.append(DisputeMessage(dispute=d, author_id=author, body=body))
-                messages.append((0, author, body, when))
-        DisputeMessage.objects.bulk_create(thread, batch_size=BATCH)
-        # created_at is auto_now_add: put the demo's dates back
-        for message, (_z, _a, _b, when) in zip(thread, messages, strict=True):
-            message.created_at = when
-        DisputeMessage.objects.bulk_update(thread, ["created_at"], batch_size=BATCH)
-        for d in disputes:
-            d.created_at = d._demo_thread[0][2]  # type: ignore[attr-defined]
-        Dispute.objects.bulk_update(disputes, ["created_at"], batch_size=BATCH)
-        Statement.objects.bulk_update(
-            touched,
-            ["status", "resolved_at", "confirmed_at", "confirmed_by"],
-            batch_size=BATCH,
-        )
-        self.counts["disputes"] += len(disputes)
-        self.counts["dispute_messages"] += len(thread)
-
 
 def seed_finance(*, scale: str, rng: DemoRandom) -> dict[str, int]:
     """Write the demo finance of a scale (the amount follows the orders the orders demo
@@ -583,8 +312,8 @@ def seed_finance(*, scale: str, rng: DemoRandom) -> dict[str, int]:
         expenses = writer.expenses(invoices)
         allocations = writer.allocate(invoices, payments, expenses)
         writer.save_invoices(invoices)
-        _save(Payment, [p for ps in payments.values() for p in ps])
-        _save(Expense, [e for es in expenses.values() for e in es])
+        save_rows(Payment, [p for ps in payments.values() for p in ps])
+        save_rows(Expense, [e for es in expenses.values() for e in es])
         Allocation.objects.bulk_create(allocations, batch_size=BATCH)
         writer.counts["payments"] = sum(len(ps) for ps in payments.values())
         writer.counts["expenses"] = sum(len(es) for es in expenses.values())
