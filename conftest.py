@@ -124,6 +124,30 @@ class Personas:
 
 @pytest.fixture
 def personas(db) -> Personas:
+    return build_personas()
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """For data a whole module shares (the access matrices build the same records for
+    hundreds of cases): module-scoped fixtures that depend on this one write inside a
+    transaction that stays open for the module; each test (marked `django_db`) runs in a
+    savepoint of it, rolled back after the test, and the whole is rolled back after the
+    module. A module overrides `personas` with `shared_personas` below, and scopes its own
+    record fixtures to the module."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def shared_personas(module_transaction) -> Personas:
+    """`personas = pytest.fixture(shared_personas, scope="module", name="personas")`."""
+    return build_personas()
+
+
+def build_personas() -> Personas:
     shandong = ProvinceFactory.create(
         code="370000", name="山东省", short_name="山东", name_en="Shandong"
     )

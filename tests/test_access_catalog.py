@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import Personas
+from conftest import Personas, shared_personas
 from roots.catalog.models import CustomerPrice, PriceListItem, RegionalVariant, Sku
 from tests.test_access_matrix import (
     A1_VIEWERS,
@@ -38,6 +38,8 @@ from tests.test_access_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 
 PRICE_READERS = PRICE_STAFF | {"cu_a1", "cu_b1"}
 CREATE = {r: 200 if r in CATALOG_EDITORS else 403 for r in ROLES}

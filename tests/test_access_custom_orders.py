@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from conftest import Personas
+from conftest import Personas, shared_personas
 from roots.orders.models import CustomOrder
 from roots.orders.tests.test_custom_support import (
     accepted,
@@ -41,6 +41,8 @@ from tests.test_access_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 URL = "/api/v1/custom-orders/"
 
 PRODUCERS = frozenset({"hq", "pm"})

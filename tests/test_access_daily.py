@@ -19,12 +19,14 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from conftest import Personas
+from conftest import Personas, shared_personas
 from roots.sales.daily import services
 from roots.sales.models import DailyItem, DailyItemKind, DailyItemStatus
 from tests.test_access_matrix import ROLES, STAFF, _browser, _check_roles, _isolated
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 
 URL = "/api/v1/daily-items/"
 PORTAL_USERS = frozenset({"cu_a1", "cu_b1", "su"})

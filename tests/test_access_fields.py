@@ -36,7 +36,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
-from conftest import Personas
+from conftest import Personas, shared_personas
 from roots.catalog import api as catalog_api
 from roots.catalog import policies as catalog_policies
 from roots.catalog import services as catalog_services
@@ -69,6 +69,8 @@ from roots.sales.models import Activity, Lead, Opportunity
 from roots.sales.tests.test_pipeline_support import make_lead, make_opportunity
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 
 # One persona per role of `roots.org.models.Role`, each in the scope of the records below.
 PERSONA = {

@@ -25,7 +25,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from conftest import Personas
+from conftest import Personas, shared_personas
 from roots.finance import services
 from roots.finance.models import Dispute, Expense, Invoice, Payment, Statement
 from roots.finance.tests import factories as f
@@ -41,6 +41,8 @@ from tests.test_access_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+# The personas and the books are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 API = "/api/v1/"
 
 FINANCE_ROLES = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b", "pm", "cu_a1", "cu_b1"})
@@ -96,7 +98,7 @@ RECORDS: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def books(personas: Personas) -> Books:
     """For A1 and B1: an invoice and a payment two months ago (statement issued), an
     invoice last month (statement issued and disputed, the dispute open), an invoice three

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Personas
+from conftest import Personas, shared_personas
 from roots.sellthrough.models import SellThrough
 from tests.test_access_matrix import (
     A1_VIEWERS,
@@ -33,6 +33,8 @@ from tests.test_access_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 
 D = datetime.date(2026, 3, 31)
 INVENTORY_ROLES = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b", "pm", "cu_a1", "cu_b1"})

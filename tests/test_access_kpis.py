@@ -18,6 +18,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from conftest import shared_personas
 from tests.test_access_matrix import (
     A1_VIEWERS,
     A2_VIEWERS,
@@ -28,6 +29,8 @@ from tests.test_access_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 
 API = "/api/v1/kpis/"
 CUSTOMERS = (("C100001", A1_VIEWERS), ("C100002", A2_VIEWERS), ("C100003", B1_VIEWERS))

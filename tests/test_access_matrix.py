@@ -54,12 +54,14 @@ from django.db import transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
-from conftest import PASSWORD, Personas
+from conftest import PASSWORD, Personas, shared_personas
 from roots.catalog.models import CustomerPrice, PriceList, Sku
 from roots.customers.models import Contact, Customer, Outlet
 from roots.org.models import User
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 
 ROLES = (
     "hq",

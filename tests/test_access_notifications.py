@@ -16,11 +16,14 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from conftest import shared_personas
 from roots.notifications import services, texts
 from roots.notifications.models import Notification, NotificationKind
 from tests.test_access_matrix import PORTAL, ROLES, _browser, _check_roles, _isolated
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 
 URL = "/api/v1/notifications/"
 MY_DAY = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b", "pm"})

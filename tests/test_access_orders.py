@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from conftest import Personas
+from conftest import Personas, shared_personas
 from roots.catalog.models import Promotion
 from roots.customers.models import ChannelType
 from roots.orders import services
@@ -38,6 +38,8 @@ from tests.test_access_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 
 URL = "/api/v1/orders/"
 SELLERS = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b"})

@@ -19,7 +19,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from conftest import Personas
+from conftest import Personas, shared_personas
 from roots.portal.models import NewsItem
 from tests.test_access_matrix import (
     A1_VIEWERS,
@@ -33,6 +33,8 @@ from tests.test_access_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 URL = "/api/v1/news/"
 READERS = STAFF | {"cu_a1", "cu_b1"}
 ACCOUNT_TABS = ("orders", "custom_orders", "balance", "statements", "complaints")

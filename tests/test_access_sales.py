@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from conftest import Personas
+from conftest import Personas, shared_personas
 from roots.sales.models import Activity, Lead, Opportunity, PotentialAssessment
 from roots.sales.tests.test_pipeline_support import (
     SCORES_HIGH,
@@ -32,6 +32,8 @@ from roots.sales.tests.test_pipeline_support import (
 from tests.test_access_matrix import ROLES, _browser, _check_roles, _isolated
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 API = "/api/v1/"
 
 PIPELINE = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b"})

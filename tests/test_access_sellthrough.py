@@ -20,7 +20,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from conftest import Personas
+from conftest import Personas, shared_personas
 from roots.sellthrough.models import FeedKind, Upload
 from roots.sellthrough.tests.upload_helpers import (
     CS_HEADER,
@@ -40,6 +40,8 @@ from tests.test_access_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 URL = "/api/v1/sellthrough/uploads/"
 VIEWERS = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b", "pm", "cu_a1", "cu_b1"})
 UPLOADERS = VIEWERS - {"pm"}

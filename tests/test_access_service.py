@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from conftest import Personas
+from conftest import Personas, shared_personas
 from roots.service import services
 from roots.service.models import Complaint
 from tests.test_access_matrix import (
@@ -33,6 +33,8 @@ from tests.test_access_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, scope="module", name="personas")
 URL = "/api/v1/complaints/"
 
 # Who handles (answers, resolves, closes) the complaints of each customer, who reassigns.
