@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.db.models import Model
 from rest_framework.test import APIClient
 
 from roots.catalog.models import CustomerPrice, PriceList, Sku
@@ -129,22 +131,43 @@ def personas(db) -> Personas:
 
 @pytest.fixture(scope="module")
 def module_transaction(django_db_setup, django_db_blocker):
-    """For data a whole module shares (the access matrices build the same records for
-    hundreds of cases): module-scoped fixtures that depend on this one write inside a
-    transaction that stays open for the module; each test (marked `django_db`) runs in a
-    savepoint of it, rolled back after the test, and the whole is rolled back after the
-    module. A module overrides `personas` with `shared_personas` below, and scopes its own
-    record fixtures to the module."""
+    """For data a whole module shares (the same personas for hundreds of cases): module
+    fixtures that depend on this one write inside a transaction that stays open for the
+    module (unblocking the database only while they build); each test marked `django_db`
+    runs in a savepoint of it, rolled back after the test, and the whole is rolled back
+    after the module. Not for modules with `transaction=True` tests or a live server."""
     from django.db import transaction
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
         yield
-        transaction.set_rollback(True)
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
-def shared_personas(module_transaction) -> Personas:
-    """`personas = pytest.fixture(shared_personas, scope="module", name="personas")`."""
-    return build_personas()
+@pytest.fixture(scope="module")
+def module_personas(module_transaction, django_db_blocker) -> Personas:
+    """The personas built once for the module, for the module's own module fixtures."""
+    with django_db_blocker.unblock():
+        return build_personas()
+
+
+def shared_personas(module_personas, db) -> Personas:
+    """The module's personas, read afresh for each test (so that no test sees another's
+    changes to the objects): a module opts in with
+    `personas = pytest.fixture(shared_personas, name="personas")`."""
+    wanted: dict[type[Model], list[int]] = {}
+    for value in vars(module_personas).values():
+        wanted.setdefault(type(value), []).append(value.pk)
+    loaded = {model: model._default_manager.in_bulk(pks) for model, pks in wanted.items()}
+    fresh: dict[str, Any] = {
+        name: loaded[type(v)][v.pk] for name, v in vars(module_personas).items()
+    }
+    return Personas(**fresh)
 
 
 def build_personas() -> Personas:

@@ -39,7 +39,7 @@ from tests.test_access_matrix import (
 
 pytestmark = pytest.mark.django_db
 # The personas are built once for the module (conftest.module_transaction).
-personas = pytest.fixture(shared_personas, scope="module", name="personas")
+personas = pytest.fixture(shared_personas, name="personas")
 
 PRICE_READERS = PRICE_STAFF | {"cu_a1", "cu_b1"}
 CREATE = {r: 200 if r in CATALOG_EDITORS else 403 for r in ROLES}

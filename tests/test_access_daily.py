@@ -26,7 +26,7 @@ from tests.test_access_matrix import ROLES, STAFF, _browser, _check_roles, _isol
 
 pytestmark = pytest.mark.django_db
 # The personas are built once for the module (conftest.module_transaction).
-personas = pytest.fixture(shared_personas, scope="module", name="personas")
+personas = pytest.fixture(shared_personas, name="personas")
 
 URL = "/api/v1/daily-items/"
 PORTAL_USERS = frozenset({"cu_a1", "cu_b1", "su"})

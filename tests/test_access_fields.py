@@ -70,7 +70,7 @@ from roots.sales.tests.test_pipeline_support import make_lead, make_opportunity
 
 pytestmark = pytest.mark.django_db
 # The personas are built once for the module (conftest.module_transaction).
-personas = pytest.fixture(shared_personas, scope="module", name="personas")
+personas = pytest.fixture(shared_personas, name="personas")
 
 # One persona per role of `roots.org.models.Role`, each in the scope of the records below.
 PERSONA = {

@@ -42,7 +42,7 @@ from tests.test_access_matrix import (
 
 pytestmark = pytest.mark.django_db
 # The personas and the books are built once for the module (conftest.module_transaction).
-personas = pytest.fixture(shared_personas, scope="module", name="personas")
+personas = pytest.fixture(shared_personas, name="personas")
 API = "/api/v1/"
 
 FINANCE_ROLES = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b", "pm", "cu_a1", "cu_b1"})
@@ -99,7 +99,12 @@ RECORDS: dict[str, tuple[str, frozenset[str]]] = {
 
 
 @pytest.fixture(scope="module")
-def books(personas: Personas) -> Books:
+def books(module_personas: Personas, django_db_blocker) -> Books:
+    with django_db_blocker.unblock():
+        return _books(module_personas)
+
+
+def _books(personas: Personas) -> Books:
     """For A1 and B1: an invoice and a payment two months ago (statement issued), an
     invoice last month (statement issued and disputed, the dispute open), an invoice three
     months ago (statement left a draft) and a submitted claim. For A2: an invoice, a

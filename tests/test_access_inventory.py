@@ -34,7 +34,7 @@ from tests.test_access_matrix import (
 
 pytestmark = pytest.mark.django_db
 # The personas are built once for the module (conftest.module_transaction).
-personas = pytest.fixture(shared_personas, scope="module", name="personas")
+personas = pytest.fixture(shared_personas, name="personas")
 
 D = datetime.date(2026, 3, 31)
 INVENTORY_ROLES = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b", "pm", "cu_a1", "cu_b1"})

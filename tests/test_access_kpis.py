@@ -30,7 +30,7 @@ from tests.test_access_matrix import (
 
 pytestmark = pytest.mark.django_db
 # The personas are built once for the module (conftest.module_transaction).
-personas = pytest.fixture(shared_personas, scope="module", name="personas")
+personas = pytest.fixture(shared_personas, name="personas")
 
 API = "/api/v1/kpis/"
 CUSTOMERS = (("C100001", A1_VIEWERS), ("C100002", A2_VIEWERS), ("C100003", B1_VIEWERS))

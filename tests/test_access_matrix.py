@@ -61,7 +61,7 @@ from roots.org.models import User
 
 pytestmark = pytest.mark.django_db
 # The personas are built once for the module (conftest.module_transaction).
-personas = pytest.fixture(shared_personas, scope="module", name="personas")
+personas = pytest.fixture(shared_personas, name="personas")
 
 ROLES = (
     "hq",

@@ -23,7 +23,7 @@ from tests.test_access_matrix import PORTAL, ROLES, _browser, _check_roles, _iso
 
 pytestmark = pytest.mark.django_db
 # The personas are built once for the module (conftest.module_transaction).
-personas = pytest.fixture(shared_personas, scope="module", name="personas")
+personas = pytest.fixture(shared_personas, name="personas")
 
 URL = "/api/v1/notifications/"
 MY_DAY = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b", "pm"})

@@ -34,7 +34,7 @@ from tests.test_access_matrix import (
 
 pytestmark = pytest.mark.django_db
 # The personas are built once for the module (conftest.module_transaction).
-personas = pytest.fixture(shared_personas, scope="module", name="personas")
+personas = pytest.fixture(shared_personas, name="personas")
 URL = "/api/v1/news/"
 READERS = STAFF | {"cu_a1", "cu_b1"}
 ACCOUNT_TABS = ("orders", "custom_orders", "balance", "statements", "complaints")

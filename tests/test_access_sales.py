@@ -33,7 +33,7 @@ from tests.test_access_matrix import ROLES, _browser, _check_roles, _isolated
 
 pytestmark = pytest.mark.django_db
 # The personas are built once for the module (conftest.module_transaction).
-personas = pytest.fixture(shared_personas, scope="module", name="personas")
+personas = pytest.fixture(shared_personas, name="personas")
 API = "/api/v1/"
 
 PIPELINE = frozenset({"hq", "bm_a", "bm_b", "am_a", "am_a2", "am_b"})

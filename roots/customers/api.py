@@ -88,7 +88,7 @@ class CustomerSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
         allow_null=True,
     )
     account_manager_name = serializers.CharField(
-        source="account_manager.display_name", read_only=True, default=None
+        source="account_manager.display_name", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

@@ -35,7 +35,9 @@ class NewsItemSerializer(AllowListSerializerMixin, serializers.ModelSerializer):
         required=False,
         help_text="Channel types the item is for; empty (the default) for every customer.",
     )
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    author = serializers.CharField(
+        source="author.username", read_only=True, default=None, allow_null=True
+    )
     published_at = BusinessDateTimeField(required=False)
 
     class Meta:

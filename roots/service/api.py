@@ -41,9 +41,15 @@ class ComplaintSerializer(serializers.ModelSerializer):
     )
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=TEXT_MAX)
-    owner = serializers.CharField(source="owner.username", read_only=True, default=None)
-    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
-    raised_by = serializers.CharField(source="raised_by.username", read_only=True, default=None)
+    owner = serializers.CharField(
+        source="owner.username", read_only=True, default=None, allow_null=True
+    )
+    owner_name = serializers.CharField(
+        source="owner.display_name", read_only=True, default=None, allow_null=True
+    )
+    raised_by = serializers.CharField(
+        source="raised_by.username", read_only=True, default=None, allow_null=True
+    )
     clock = serializers.SerializerMethodField(
         help_text="The running SLA clock: on_time, at_risk, overdue; met or missed once resolved."
     )
@@ -102,8 +108,12 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
 
 class ComplaintMessageSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
-    author_name = serializers.CharField(source="author.display_name", read_only=True, default=None)
+    author = serializers.CharField(
+        source="author.username", read_only=True, default=None, allow_null=True
+    )
+    author_name = serializers.CharField(
+        source="author.display_name", read_only=True, default=None, allow_null=True
+    )
     text = serializers.CharField(max_length=TEXT_MAX)
     internal = serializers.BooleanField(
         default=False, help_text="A note for our staff only (never shown to the customer)."

@@ -4,12 +4,16 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import shared_personas
 from roots.catalog.tests.factories import (
     CustomerPriceFactory,
     PriceListItemFactory,
     SkuFactory,
     StockLevelFactory,
 )
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

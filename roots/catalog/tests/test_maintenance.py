@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.translation import override
 
+from conftest import shared_personas
 from roots.catalog.models import (
     CustomerPrice,
     PriceList,
@@ -27,6 +28,9 @@ from roots.catalog.tests.factories import (
     PriceListItemFactory,
     SkuFactory,
 )
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.catalog import selectors, services
 from roots.catalog.models import Promotion
 from roots.catalog.tests.factories import CategoryFactory, ProductModelFactory, SkuFactory
 from roots.core.exceptions import ConflictError
 from roots.customers.models import ChannelType
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

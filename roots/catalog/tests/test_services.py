@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from conftest import shared_personas
 from roots.catalog import services
 from roots.catalog.models import Sku
 from roots.catalog.tests.factories import (
@@ -16,6 +17,9 @@ from roots.catalog.tests.factories import (
     StockLevelFactory,
 )
 from roots.core.exceptions import PreconditionFailedError
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

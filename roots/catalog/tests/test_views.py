@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.catalog.models import Promotion
 from roots.catalog.tests.factories import (
     CategoryFactory,
@@ -18,6 +19,9 @@ from roots.catalog.tests.factories import (
     StockLevelFactory,
 )
 from roots.customers.models import ChannelType
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

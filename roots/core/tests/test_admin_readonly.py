@@ -11,6 +11,7 @@ from django.db.models import Model
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from conftest import shared_personas
 from roots.core.admin import ReadOnlyAdmin
 from roots.customers.models import Customer
 from roots.finance.models import Invoice
@@ -20,6 +21,9 @@ from roots.orders.models import Order
 from roots.org.models import Branch, CallCenter, Province, Role, User
 from roots.portal.models import NewsItem
 from roots.procurement.models import Supplier
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 # What has no service is kept in the admin; the news is written there through its service.
 EDITABLE = {Province, Branch, CallCenter, User, Supplier, NewsItem}

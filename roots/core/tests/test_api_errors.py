@@ -14,9 +14,13 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import shared_personas
 from roots.core.api import exception_handler
 from roots.core.models import IdempotencyRecord, Sequence
 from roots.customers.models import Contact, Customer, Outlet
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

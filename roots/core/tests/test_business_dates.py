@@ -24,8 +24,12 @@ from django.utils import timezone
 from rest_framework import serializers
 
 import roots
+from conftest import shared_personas
 from roots.core import dates
 from roots.core.api import BusinessDateField, BusinessDateTimeField
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 FAR = ("0001-01-01", "9999-12-31")
 FAR_TIMES = ("0001-01-01T00:00:00", "9999-12-31T12:00:00")

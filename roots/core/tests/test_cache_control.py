@@ -9,10 +9,13 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from conftest import PASSWORD
+from conftest import PASSWORD, shared_personas
 from roots.finance import services
 from roots.finance.models import Statement
 from roots.finance.tests import factories as f
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

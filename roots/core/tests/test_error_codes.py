@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from rest_framework import exceptions
 
+from conftest import shared_personas
 from roots.core.api import ErrorSerializer, exception_handler
 from roots.core.exceptions import ConflictError, DomainError, add_service_errors, error_code
 from roots.customers.models import Customer
@@ -20,6 +21,9 @@ from roots.orders import services
 from roots.orders.forms import OrderHeaderForm
 from roots.orders.models import Order
 from roots.orders.views.builder import _cart_context
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

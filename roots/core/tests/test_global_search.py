@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from conftest import shared_personas
 from roots.core.global_search import kinds_for, phone_digits, search_all
 from roots.customers.models import Contact
 from roots.orders import services as order_services
 from roots.service import services as service_services
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

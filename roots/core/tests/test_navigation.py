@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
+from conftest import shared_personas
 from roots.core.context_processors import navigation
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from conftest import shared_personas
 from roots.core.models import Sequence
 from roots.core.numbers import next_number, reserve_numbers
 from roots.core.text import clean_text
 from roots.customers.models import Customer
 from roots.customers.tests.factories import CustomerFactory
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 
 def test_numbers_start_past_the_highest_of_their_shape_and_skip_taken_ones(personas):

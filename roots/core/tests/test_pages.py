@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_htmx.middleware import HtmxDetails
 
+from conftest import shared_personas
 from roots.core.exceptions import ConflictError, PreconditionFailedError
 from roots.core.pages import (
     is_htmx,
@@ -20,6 +21,9 @@ from roots.core.pages import (
     scoped_object_or_404,
 )
 from roots.customers.models import Customer
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 
 def _request(user=None, *, htmx: bool = False, restore: bool = False, post=None):

@@ -6,6 +6,11 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from conftest import shared_personas
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
+
 pytestmark = pytest.mark.django_db
 
 NESTED_LISTS = "[" * 5000 + "]" * 5000

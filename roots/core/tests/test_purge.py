@@ -4,8 +4,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.core.models import IdempotencyRecord
 from roots.core.services import idempotency_purge
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,14 @@ import pytest
 from rest_framework import mixins
 from rest_framework.test import APIRequestFactory, force_authenticate
 
+from conftest import shared_personas
 from roots.api_urls import router
 from roots.core.api import ScopedModelViewSet, ScopedViewSetMixin
 from roots.customers.api import CustomerSerializer
 from roots.customers.models import Customer
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,15 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
+from conftest import shared_personas
 from roots.core.throttling import RoleRateThrottle
 from roots.finance import services
 from roots.finance.models import Statement
 from roots.finance.tests import factories as f
 from roots.settings import base
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

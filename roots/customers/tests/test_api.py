@@ -10,8 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.customers.models import Customer
 from roots.customers.tests.factories import ContactFactory, CustomerFactory, OutletFactory
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

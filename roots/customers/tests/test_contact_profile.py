@@ -7,7 +7,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from conftest import shared_personas
 from roots.customers import services
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,13 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from conftest import shared_personas
 from roots.customers import services
 from roots.customers.models import Customer
 from roots.finance.services import payment_days
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

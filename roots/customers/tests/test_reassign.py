@@ -9,11 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from conftest import shared_personas
 from roots.customers import services
 from roots.customers.forms import ContactForm
 from roots.customers.models import Customer
 from roots.org.models import Role
 from roots.org.tests.factories import UserFactory
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import shared_personas
 from roots.core.selectors import history_entries
 from roots.customers import selectors, services
 from roots.customers.models import Customer
 from roots.customers.tests.factories import CustomerFactory
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from conftest import shared_personas
 from roots.core.exceptions import PreconditionFailedError
 from roots.customers import services
 from roots.customers.models import Contact, Customer, Outlet
 from roots.customers.tests.factories import CustomerFactory, OutletFactory
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conftest import shared_personas
 from roots.customers.tabs import tabs_for
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

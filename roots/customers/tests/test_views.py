@@ -12,9 +12,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import shared_personas
 from roots.customers import services
 from roots.customers.models import Contact, Customer, Outlet
 from roots.customers.tests.factories import CustomerFactory
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conftest import shared_personas
 from roots.finance import services
 from roots.finance.models import Dispute, Expense, ExpenseStatus, Payment, Statement
 from roots.finance.tests import factories as f
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 # Their assertions read messages: in English (the default language is Chinese).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -6,9 +6,13 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import shared_personas
 from roots.finance.models import InvoiceStatus
 from roots.finance.selectors import account_summary, open_balance
 from roots.finance.services import invoice_shipment
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

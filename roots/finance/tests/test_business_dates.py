@@ -7,7 +7,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from conftest import shared_personas
 from roots.finance.models import Expense, Payment
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

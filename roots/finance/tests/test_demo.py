@@ -10,11 +10,15 @@ import pytest
 from django.conf import settings
 from django.db.models import F, Sum
 
+from conftest import shared_personas
 from roots.finance.demo import seed_finance
 from roots.finance.models import Invoice, Payment, Statement
 from roots.finance.selectors import ledger_balance
 from roots.orders.models import Order, OrderStatus
 from roots.org.demo.common import AS_OF, DemoRandom
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

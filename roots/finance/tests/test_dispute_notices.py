@@ -10,11 +10,15 @@ from typing import Any
 import pytest
 from django.core import mail
 
+from conftest import shared_personas
 from roots.finance import services
 from roots.finance.models import Dispute, Statement
 from roots.finance.tests import factories as f
 from roots.notifications.models import Notification, NotificationKind, OutboxMessage
 from roots.notifications.services import outbox_deliver
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

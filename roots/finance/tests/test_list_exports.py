@@ -11,9 +11,13 @@ from django.test import Client
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from conftest import shared_personas
 from roots.finance import services
 from roots.finance.models import Dispute, Statement
 from roots.finance.tests import factories as f
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

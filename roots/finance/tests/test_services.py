@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from conftest import shared_personas
 from roots.core.exceptions import ConflictError
 from roots.finance import services
 from roots.finance.models import (
@@ -28,6 +29,9 @@ from roots.finance.selectors import (
     overdue_amount,
 )
 from roots.finance.tests import factories as f
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -14,9 +14,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import shared_personas
 from roots.finance import services
 from roots.finance.models import ExpenseKind, PaymentMethod, Statement, StatementLine
 from roots.finance.tests import factories as f
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

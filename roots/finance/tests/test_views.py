@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import shared_personas
 from roots.finance import rendering, services
 from roots.finance.models import (
     Dispute,
@@ -26,6 +27,9 @@ from roots.finance.models import (
     StatementStatus,
 )
 from roots.finance.tests import factories as f
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

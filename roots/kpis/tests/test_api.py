@@ -7,6 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from conftest import shared_personas
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 CUSTOMER = "/api/v1/kpis/customers/C100001/"

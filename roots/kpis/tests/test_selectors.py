@@ -12,11 +12,15 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from conftest import shared_personas
 from roots.customers.models import Customer
 from roots.customers.tests.factories import CustomerFactory, OutletFactory
 from roots.kpis import selectors
 from roots.kpis.selectors import Components, Period, customer_values, group_values
 from roots.kpis.tests.factories import category_sales, complaint, expense, feed, local
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

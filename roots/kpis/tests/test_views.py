@@ -14,9 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from conftest import shared_personas
 from roots.customers.tests.factories import CustomerFactory, OutletFactory
 from roots.kpis.tests.factories import complaint, expense, feed, local
 from roots.kpis.views import customer_kpi_tab
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -7,8 +7,12 @@ from typing import Any
 
 import pytest
 
+from conftest import shared_personas
 from roots.notifications import services, texts
 from roots.notifications.models import Notification, NotificationKind
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

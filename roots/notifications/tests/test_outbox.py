@@ -15,9 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks.signals import task_enqueued
 
+from conftest import shared_personas
 from roots.notifications import services
 from roots.notifications.models import Notification, NotificationKind, OutboxMessage, OutboxStatus
 from roots.notifications.texts import ORDER_NOTE
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import translation
 
+from conftest import shared_personas
 from roots.notifications import selectors, services, texts
 from roots.notifications.models import Notification, NotificationKind
 from roots.orders import services as order_services
@@ -20,6 +21,9 @@ from roots.orders.custom import services as custom_services
 from roots.orders.tests.test_custom_support import quote_data, requested
 from roots.service import services as complaint_services
 from roots.service.models import Complaint
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -107,15 +107,21 @@ class CustomOrderSerializer(serializers.ModelSerializer):
     wanted_date = BusinessDateField(required=False, allow_null=True)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     requested_by = serializers.CharField(
-        source="requested_by.username", read_only=True, default=None
+        source="requested_by.username", read_only=True, default=None, allow_null=True
     )
-    quoted_model = serializers.CharField(source="quoted_model.code", read_only=True, default=None)
+    quoted_model = serializers.CharField(
+        source="quoted_model.code", read_only=True, default=None, allow_null=True
+    )
     quoted_model_name = serializers.CharField(
-        source="quoted_model.name", read_only=True, default=None
+        source="quoted_model.name", read_only=True, default=None, allow_null=True
     )
-    quoted_by = serializers.CharField(source="quoted_by.username", read_only=True, default=None)
+    quoted_by = serializers.CharField(
+        source="quoted_by.username", read_only=True, default=None, allow_null=True
+    )
     quote_total = serializers.SerializerMethodField()
-    order = serializers.CharField(source="order.number", read_only=True, default=None)
+    order = serializers.CharField(
+        source="order.number", read_only=True, default=None, allow_null=True
+    )
     clock = serializers.SerializerMethodField()
     allowed_actions = AllowedActionsField(CUSTOM_ORDER)
 
@@ -189,7 +195,9 @@ class CustomOrderSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.display_name", read_only=True, default=None)
+    actor = serializers.CharField(
+        source="actor.display_name", read_only=True, default=None, allow_null=True
+    )
     kind = serializers.ChoiceField(choices=EventKind.choices, read_only=True)
     message = serializers.CharField(
         source="get_message_display",

@@ -7,10 +7,14 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import shared_personas
 from roots.customers.models import Customer
 from roots.orders import services
 from roots.orders.models import Order, OrderStatus
 from roots.orders.tests.conftest import advance
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

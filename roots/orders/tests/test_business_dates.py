@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import shared_personas
 from roots.core.dates import OUT_OF_RANGE
 from roots.orders.models import Order
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -10,9 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.orders.custom import services
 from roots.orders.models import CustomOrder, CustomOrderStatus, Order
 from roots.orders.tests.test_custom_support import accepted, custom_model, quoted, requested
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 # Their assertions read messages: in English (the default language is Chinese).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

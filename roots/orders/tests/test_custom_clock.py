@@ -10,10 +10,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.orders.custom import selectors, services
 from roots.orders.models import CustomOrder, CustomOrderStatus, EventKind, OrderEvent
 from roots.orders.tasks import production_clock_task
 from roots.orders.tests.test_custom_support import accepted, quoted, reload
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 # Their assertions read messages: in English (the default language is Chinese).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

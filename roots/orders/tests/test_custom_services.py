@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.catalog.tests.factories import ProductModelFactory
 from roots.core.exceptions import ConflictError, PreconditionFailedError
 from roots.customers.models import Customer
@@ -33,6 +34,9 @@ from roots.orders.tests.test_custom_support import (
     reload,
     requested,
 )
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 # Their assertions read messages: in English (the default language is Chinese).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

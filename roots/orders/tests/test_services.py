@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.catalog.models import Promotion, StockLevel
 from roots.catalog.tests.factories import CategoryFactory, SkuFactory, StockLevelFactory
 from roots.core.exceptions import ConflictError, PreconditionFailedError
@@ -27,6 +28,9 @@ from roots.orders.models import (
     OrderStatus,
 )
 from roots.orders.tests.conftest import advance
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

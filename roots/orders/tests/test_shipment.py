@@ -6,9 +6,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from conftest import shared_personas
 from roots.catalog.models import StockLevel
 from roots.orders.models import Order, OrderAllocation
 from roots.orders.tests.conftest import advance
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

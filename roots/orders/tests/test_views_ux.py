@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from conftest import shared_personas
 from roots.customers.models import Customer
 from roots.orders import services
 from roots.orders.models import CustomOrderStatus, Order, OrderStatus
@@ -19,6 +20,9 @@ from roots.orders.tests.conftest import advance
 from roots.orders.tests.conftest import logged_in as _client
 from roots.orders.tests.conftest import xlsx_texts as _xlsx_texts
 from roots.orders.tests.test_custom_support import quoted, requested
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -13,7 +13,10 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from conftest import PASSWORD
+from conftest import PASSWORD, shared_personas
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,13 @@ from knox.models import AuthToken
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
-from conftest import PASSWORD
+from conftest import PASSWORD, shared_personas
 from roots.org import otp, services
 from roots.org.models import User
 from roots.org.permissions import TwoFactorVerified
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,11 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import PASSWORD
+from conftest import PASSWORD, shared_personas
 from roots.customers.tests.factories import OutletFactory
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

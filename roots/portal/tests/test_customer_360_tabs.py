@@ -8,6 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conftest import shared_personas
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
+
 pytestmark = pytest.mark.django_db
 
 ACCOUNT_TABS = ("orders", "custom_orders", "balance", "statements", "complaints")

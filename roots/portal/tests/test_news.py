@@ -9,7 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.portal.models import NewsItem
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

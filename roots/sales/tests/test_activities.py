@@ -8,10 +8,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.core.exceptions import ConflictError
 from roots.sales import services
 from roots.sales.models import Activity, ActivityStatus, LeadStatus
 from roots.sales.tests.test_pipeline_support import make_activity, make_lead, make_opportunity
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import shared_personas
 from roots.sales.models import Activity, Lead, LeadStatus, Opportunity, Stage
 from roots.sales.tests.test_pipeline_support import (
     SCORES_HIGH,
@@ -17,6 +18,9 @@ from roots.sales.tests.test_pipeline_support import (
     make_opportunity,
     today,
 )
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

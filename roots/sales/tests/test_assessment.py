@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from conftest import shared_personas
 from roots.customers.models import Customer
 from roots.finance.tests.factories import invoice
 from roots.sales import selectors, services
@@ -19,6 +20,9 @@ from roots.sales.tests.test_pipeline_support import (
     make_assessment,
     today,
 )
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -6,8 +6,12 @@ import datetime
 
 import pytest
 
+from conftest import shared_personas
 from roots.sales.daily import services
 from roots.sales.models import Activity, ActivityKind, DailyItem, DailyItemKind, DailyItemStatus
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -12,8 +12,12 @@ import pytest
 from django.test import Client
 from python_calamine import CalamineWorkbook
 
+from conftest import shared_personas
 from roots.sales.daily import services
 from roots.sales.models import DailyItem, DailyItemKind, DailyItemStatus
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

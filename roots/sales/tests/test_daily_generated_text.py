@@ -11,10 +11,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import shared_personas
 from roots.orders.models import CustomOrderStatus
 from roots.sales.daily import services
 from roots.sales.models import Activity, ActivityKind, DailyItem, DailyItemKind
 from roots.sales.tests.test_daily_services import DAY, custom_order, stock_out, today
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

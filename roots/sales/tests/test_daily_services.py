@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from conftest import shared_personas
 from roots.core.exceptions import ConflictError
 from roots.orders.models import CustomOrder, CustomOrderStatus
 from roots.sales.daily import selectors, services
@@ -26,6 +27,9 @@ from roots.sales.models import (
 )
 from roots.sellthrough.models import SellThrough
 from roots.service.models import Complaint, ComplaintStatus
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

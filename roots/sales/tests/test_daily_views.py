@@ -9,10 +9,14 @@ import re
 import pytest
 from django.test import Client
 
+from conftest import shared_personas
 from roots.org.models import Role
 from roots.org.tests.factories import UserFactory
 from roots.sales.daily import services
 from roots.sales.models import Activity, ActivityKind, DailyItem, DailyItemKind, DailyItemStatus
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from conftest import shared_personas
 from roots.core.exceptions import ConflictError
 from roots.customers.models import Contact, Customer, CustomerStatus
 from roots.sales import services
@@ -18,6 +19,9 @@ from roots.sales.tests.test_pipeline_support import (
     make_opportunity,
     today,
 )
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

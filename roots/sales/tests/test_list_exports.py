@@ -13,9 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from conftest import shared_personas
 from roots.sales import services
 from roots.sales.models import Activity
 from roots.sales.tests.test_pipeline_support import make_activity, make_lead, make_opportunity
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -9,10 +9,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from conftest import shared_personas
 from roots.core.exceptions import ConflictError, PreconditionFailedError
 from roots.sales import services
 from roots.sales.models import OPEN_STAGES, Opportunity, Stage
 from roots.sales.tests.test_pipeline_support import make_lead, make_opportunity, today
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

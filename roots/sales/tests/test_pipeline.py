@@ -7,9 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import shared_personas
 from roots.sales import selectors, services
 from roots.sales.models import Opportunity, Stage
 from roots.sales.tests.test_pipeline_support import make_opportunity
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.customers.models import Customer
 from roots.finance.tests.factories import invoice
 from roots.sales import services
@@ -26,6 +27,9 @@ from roots.sales.tests.test_pipeline_support import (
     today,
 )
 from roots.sales.views import customer_sales_tab
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from conftest import shared_personas
 from roots.sellthrough.models import FeedKind, SellThrough, Upload, UploadStatus
 from roots.sellthrough.tests.upload_helpers import (
     CS_HEADER,
@@ -17,6 +18,9 @@ from roots.sellthrough.tests.upload_helpers import (
     upload_and_import,
     yesterday,
 )
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.catalog.selectors import prices_for
 from roots.catalog.tests.factories import CategoryFactory, SkuFactory
 from roots.sellthrough import services
@@ -37,6 +38,9 @@ from roots.sellthrough.tests.upload_helpers import (
     xlsx_file,
     yesterday,
 )
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

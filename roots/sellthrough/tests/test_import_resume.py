@@ -7,9 +7,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.sellthrough import services
 from roots.sellthrough.models import SellThrough, Upload, UploadStatus
 from roots.sellthrough.tests.upload_helpers import upload_and_import, yesterday
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conftest import shared_personas
 from roots.catalog.tests.factories import SkuFactory
 from roots.sellthrough.inventory import selectors as inventory
 from roots.sellthrough.inventory.selectors import StockAlert
 from roots.sellthrough.tests.inventory_helpers import feed_row
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

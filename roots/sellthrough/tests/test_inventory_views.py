@@ -13,8 +13,12 @@ import zipfile
 import pytest
 from django.test import Client
 
+from conftest import shared_personas
 from roots.customers.tests.factories import OutletFactory
 from roots.sellthrough.tests.inventory_helpers import feed_row
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

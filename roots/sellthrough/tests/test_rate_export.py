@@ -7,8 +7,13 @@ import io
 import pytest
 from python_calamine import CalamineWorkbook
 
+from conftest import shared_personas
+
 # The page tests' data set (fixture `feed`; `sku2` is in conftest) and client.
 from roots.sellthrough.tests.test_inventory_views import browser, feed  # noqa: F401
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "feed")]
 

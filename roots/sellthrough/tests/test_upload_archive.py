@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from conftest import shared_personas
 from roots.sellthrough import services
 from roots.sellthrough.models import SellThrough, StagedSellThrough, Upload, UploadStatus
 from roots.sellthrough.tests.upload_helpers import (
@@ -21,6 +22,9 @@ from roots.sellthrough.tests.upload_helpers import (
     yesterday,
     zip_with_members,
 )
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

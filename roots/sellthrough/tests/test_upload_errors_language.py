@@ -13,8 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import shared_personas
 from roots.sellthrough.models import UploadError
 from roots.sellthrough.tests.upload_helpers import upload_and_import, yesterday
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from conftest import shared_personas
 from roots.sellthrough.models import FEED_COLUMNS, SellThrough, Upload, UploadStatus
 from roots.sellthrough.tests.upload_helpers import csv_bytes, upload_and_import, yesterday
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import shared_personas
 from roots.service import services
 from roots.service.models import Complaint
 from roots.service.tests.conftest import age
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 

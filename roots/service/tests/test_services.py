@@ -9,10 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from conftest import shared_personas
 from roots.core.exceptions import ConflictError, PreconditionFailedError
 from roots.service import services
 from roots.service.models import Complaint, ComplaintMessage, ComplaintStatus, MessageKind
 from roots.service.tests.conftest import age
+
+# The personas are built once for the module (conftest.module_transaction).
+personas = pytest.fixture(shared_personas, name="personas")
 
 pytestmark = pytest.mark.django_db
 
