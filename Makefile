@@ -114,7 +114,14 @@ HTTP_TESTS := $(foreach kind,api views ux pages browser list_exports,--ignore-gl
 test-sqlite-embedded:
 	$(call STAGE,sqlite suite (apps below HTTP),unset DATABASE_URL; $(PYTEST) $(XDIST) -m "not e2e" $(HTTP_TESTS) roots)
 
+# The migrated templates the test databases are copied from (tests/db_template.py), for
+# PostgreSQL and SQLite at once (one per core) before any test process waits for them.
+TEMPLATES = export DJANGO_SETTINGS_MODULE=roots.settings.test; \
+	(unset DATABASE_URL; .venv/bin/python -m tests.db_template) & sqlite=$$!; \
+	.venv/bin/python -m tests.db_template; postgres=$$?; wait $$sqlite && [ $$postgres = 0 ]
+
 test-postgres:
+	$(call STAGE,test database templates,$(TEMPLATES))
 	$(call STAGE,postgres suite,$(PYTEST) $(XDIST) --ignore=$(SCHEMA_TESTS))
 	$(call STAGE,postgres schema fuzzing,export SCHEMATHESIS_MAX_EXAMPLES=$${SCHEMATHESIS_MAX_EXAMPLES:-8}; $(FUZZ))
 

@@ -90,15 +90,16 @@ def _postgres_template(cursor) -> str:
     return template
 
 
-def postgres_clone(name: str) -> None:
+def postgres_clone(name: str | None) -> None:
     """A fresh migrated database called `name` on the test server (also for tests whose
-    subprocesses need a database of their own)."""
+    subprocesses need a database of their own); with no name, just the template."""
     with connection._nodb_cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
         try:
             template = _postgres_template(cursor)
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            if name:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
@@ -174,3 +175,16 @@ def fresh_database(name: str, tmp_path: Path, blocker) -> Iterator[str]:
     finally:
         with blocker.unblock(), connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    # `python -m tests.db_template`: make the template of the configured database now, so
+    # that `make test` builds PostgreSQL's and SQLite's at once, one per core, while no test
+    # process waits for them.
+    import django
+
+    django.setup()
+    if connection.vendor == "postgresql":
+        postgres_clone(None)
+    else:
+        sqlite_template()
