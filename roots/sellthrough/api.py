@@ -257,9 +257,9 @@ class TemplateView(APIView):
 _ROW_HEAD = ["id", "customer", "outlet", "outlet_name"]
 
 
+# The customer and outlet columns of a feed row, mixed into the row serializers (no
+# docstring: drf-spectacular would give it to theirs as the schema's description).
 class _FeedRowSerializer(serializers.Serializer):
-    """The customer and outlet columns of a feed row (mixed into the row serializers)."""
-
     customer = serializers.CharField(source="customer.code", read_only=True)
     outlet = serializers.CharField(source="outlet.code", read_only=True)
     outlet_name = serializers.CharField(source="outlet.name", read_only=True)
