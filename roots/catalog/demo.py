@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import models
-from simple_history.utils import bulk_create_with_history
 
 from roots.catalog.models import (
     Category,
@@ -29,13 +28,13 @@ from roots.catalog.models import (
     StockLevel,
     Warehouse,
 )
+from roots.core.demo import save_rows
 from roots.core.search import build_search_text
 from roots.customers.models import ChannelType, Customer
 from roots.org.demo.common import AS_OF, DemoRandom
 from roots.org.models import Branch, Role, User
 
 BATCH = 1000
-HISTORY_REASON = "seed_demo"
 
 # SKUs per scale, and stocked SKUs per warehouse.
 SKU_COUNTS = {"small": 120, "medium": 2_000, "haier": 10_800}
@@ -131,13 +130,7 @@ REGION_FEATURES = {
 
 
 def _save(model: type[models.Model], objs: list[Any]) -> list[Any]:
-    if not objs:
-        return objs
-    if getattr(model, "history", None) is not None:
-        return bulk_create_with_history(
-            objs, model, batch_size=BATCH, default_change_reason=HISTORY_REASON
-        )
-    return model._default_manager.bulk_create(objs, batch_size=BATCH)
+    return save_rows(model, objs, batch_size=BATCH)
 
 
 def _money(value: Decimal | float) -> Decimal:

@@ -19,9 +19,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from simple_history.utils import bulk_create_with_history
 
 from roots.catalog.demo import seed_catalog
+from roots.core.demo import save_rows
 from roots.core.models import Sequence
 from roots.customers.models import ChannelType, Contact, Customer, CustomerStatus, Outlet
 from roots.demo.companies import (
@@ -44,7 +44,6 @@ from roots.sales.demo import seed_sales
 from roots.sellthrough.demo import seed_sellthrough
 from roots.service.demo import seed_complaints
 
-HISTORY_REASON = "seed_demo"
 AS_OF_END = date.max
 BATCH = 1000
 
@@ -126,14 +125,7 @@ def _history_model(model: type[models.Model]) -> Any:
 
 
 def _save(model: type[models.Model], objs: list[Any]) -> list[Any]:
-    """bulk_create, with a "created" history row per object when the model keeps history."""
-    if not objs:
-        return objs
-    if _history_model(model) is not None:
-        return bulk_create_with_history(
-            objs, model, batch_size=BATCH, default_change_reason=HISTORY_REASON
-        )
-    return model._default_manager.bulk_create(objs, batch_size=BATCH)
+    return save_rows(model, objs, batch_size=BATCH)
 
 
 def _create_missing(model: type[models.Model], objs: list[Any], key: str = "code") -> dict:

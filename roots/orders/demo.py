@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
-from simple_history.utils import bulk_create_with_history
 
 from roots.catalog.demo import PromoRow, promotion_table, seed_promotions
 from roots.catalog.models import (
@@ -30,6 +29,7 @@ from roots.catalog.models import (
     Sku,
     StockLevel,
 )
+from roots.core.demo import save_rows
 from roots.core.models import Sequence
 from roots.core.search import build_search_text
 from roots.customers.models import Customer, CustomerStatus, Outlet
@@ -54,7 +54,6 @@ from .models import (
 )
 
 BATCH = 2000
-HISTORY_REASON = "seed_demo"
 CENT = Decimal("0.01")
 ORDER_COUNTS = {"small": 400, "medium": 5_000, "haier": 30_000}
 DAYS = 180
@@ -77,13 +76,7 @@ NOTES = (
 
 
 def _save(model: type[models.Model], objs: list[Any]) -> list[Any]:
-    if not objs:
-        return objs
-    if getattr(model, "history", None) is not None:
-        return bulk_create_with_history(
-            objs, model, batch_size=BATCH, default_change_reason=HISTORY_REASON
-        )
-    return model._default_manager.bulk_create(objs, batch_size=BATCH)
+    return save_rows(model, objs, batch_size=BATCH)
 
 
 @functools.lru_cache(maxsize=50_000)

@@ -11,15 +11,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
-from simple_history.utils import bulk_create_with_history
 
+from roots.core.demo import save_rows as core_save_rows
 from roots.customers.models import Customer
 from roots.org.demo.common import DemoRandom, not_after_now
 from roots.org.demo.logins import showcase_customers
 from roots.org.models import Role, User
 
 BATCH = 1000
-HISTORY_REASON = "seed_demo"
 CENT = Decimal("0.01")
 
 
@@ -28,13 +27,7 @@ def money(value: Decimal | float) -> Decimal:
 
 
 def save_rows(model: type[models.Model], objs: list[Any]) -> list[Any]:
-    if not objs:
-        return objs
-    if getattr(model, "history", None) is not None:
-        return bulk_create_with_history(
-            objs, model, batch_size=BATCH, default_change_reason=HISTORY_REASON
-        )
-    return model._default_manager.bulk_create(objs, batch_size=BATCH)
+    return core_save_rows(model, objs, batch_size=BATCH)
 
 
 class WriterBase:
